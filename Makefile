@@ -1,0 +1,47 @@
+# govaudit — two commands: `make demo` and `make test` (they set everything up).
+SHELL := /bin/bash
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8765
+DEMO_DIR ?= demo-out
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup chromium demo test bench clean
+
+$(BIN)/govaudit: pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium (needed for JavaScript-rendered pages)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+setup: $(BIN)/govaudit chromium
+
+# Serve the bundled demo county site on 127.0.0.1/127.0.0.2, crawl, audit, report.
+demo: setup
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@set -e; \
+	$(BIN)/python -m tests.site.server --port $(PORT) > $(DEMO_DIR)/server.out 2> $(DEMO_DIR)/server.err & pid=$$!; \
+	trap "kill $$pid 2>/dev/null" EXIT; \
+	for i in $$(seq 50); do [ "$$(wc -l < $(DEMO_DIR)/server.out)" -ge 4 ] && break; kill -0 $$pid 2>/dev/null || { cat $(DEMO_DIR)/server.err; exit 2; }; sleep 0.1; done; \
+	roots=$$(head -4 $(DEMO_DIR)/server.out); echo "demo site:" $$roots; \
+	$(BIN)/govaudit crawl --db $(DEMO_DIR)/demo.db $$roots; \
+	$(BIN)/govaudit audit --db $(DEMO_DIR)/demo.db; \
+	$(BIN)/govaudit findings --db $(DEMO_DIR)/demo.db --format jsonl --out $(DEMO_DIR)/findings.jsonl; \
+	$(BIN)/govaudit findings --db $(DEMO_DIR)/demo.db --format csv --out $(DEMO_DIR)/findings.csv; \
+	$(BIN)/govaudit report --db $(DEMO_DIR)/demo.db --format html --format md --out $(DEMO_DIR)/report; \
+	echo; echo "open $(DEMO_DIR)/report/report.html (or read $(DEMO_DIR)/report/report.md)"
+
+test: setup
+	@$(BIN)/python -m pytest -q
+
+bench: setup
+	@$(BIN)/python bench/crawl.py
+
+clean:
+	rm -rf $(DEMO_DIR) build *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""govaudit audits: rules that judge crawled facts against the official indicators."""

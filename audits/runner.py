@@ -1,0 +1,145 @@
+"""Run every registered rule over one crawl run and store the findings."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from audits.config import Config
+from audits.context import SiteContext
+from audits.model import Finding, NotApplicable, Rule
+from audits.registry import RULES
+from crawler.store import now_iso
+
+RULESET_VERSION = "2026.11-1"
+
+
+class AuditError(Exception):
+    """Nothing to audit, or the requested run does not exist."""
+
+
+@dataclass
+class AuditResult:
+    audit_run_id: int
+    crawl_run_id: int
+    as_of: str
+    total: int
+    by_severity: dict[str, int]
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def fingerprint(rule: str, subject: str) -> str:
+    return hashlib.sha1(f"{rule}\x00{subject}".encode()).hexdigest()[:16]
+
+
+def _pick_run(db: sqlite_utils.Database, crawl_run_id: int | None) -> dict[str, Any]:
+    if crawl_run_id is not None:
+        rows = list(db.query("SELECT * FROM crawl_runs WHERE id = ?", [crawl_run_id]))
+        if not rows:
+            raise AuditError(f"no crawl run {crawl_run_id} in this database")
+        if rows[0]["status"] == "running":
+            raise AuditError(f"crawl run {crawl_run_id} is still running")
+        return rows[0]
+    rows = list(db.query("SELECT * FROM crawl_runs WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1"))
+    if not rows:
+        raise AuditError("no finished crawl run in this database (run 'govaudit crawl' first)")
+    return rows[0]
+
+
+def _first_seen(db: sqlite_utils.Database, fp: str, as_of: str) -> str:
+    row = next(
+        db.query(
+            "SELECT min(a.as_of) AS first FROM findings f JOIN audit_runs a ON a.id = f.audit_run_id "
+            "WHERE f.fingerprint = ? AND a.as_of <= ?",
+            [fp, as_of],
+        )
+    )
+    return row["first"] or as_of
+
+
+def _row(rule: Rule, f: Finding, site: str, audit_run_id: int, as_of: str, db: sqlite_utils.Database) -> dict[str, Any]:
+    fp = fingerprint(rule.id, f.subject or f.url)
+    return {
+        "audit_run_id": audit_run_id,
+        "rule": rule.id,
+        "severity": f.severity or rule.severity,
+        "category": rule.category,
+        "site": site,
+        "url": f.url.split("#", 1)[0],
+        "page": f.page,
+        "column_name": f.column,
+        "message": f.message,
+        "evidence_json": json.dumps(f.evidence, ensure_ascii=False, default=str),
+        "fingerprint": fp,
+        "first_seen": _first_seen(db, fp, as_of),
+    }
+
+
+def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | None = None, config: Config | None = None, rules: tuple[Rule, ...] = RULES) -> AuditResult:
+    config = config or Config()
+    run = _pick_run(db, crawl_run_id)
+    roots = json.loads(run["roots_json"])
+    as_of_s = as_of.isoformat()
+    with db.atomic():
+        db["audit_runs"].insert(
+            {
+                "crawl_run_id": run["id"],
+                "as_of": as_of_s,
+                "started_at": now_iso(),
+                "config_json": json.dumps(config.as_json(), ensure_ascii=False),
+                "ruleset": RULESET_VERSION,
+            }
+        )
+        audit_run_id = int(db["audit_runs"].last_pk)
+        counts: Counter[str] = Counter()
+        errors: dict[str, str] = {}
+        for rule in rules:
+            rows: list[dict[str, Any]] = []
+            status, error, params_by_site = "pass", None, {}
+            applicable = 0
+            for root in roots:
+                ctx = SiteContext(db, run["id"], root, as_of, config)
+                params = config.params_for(rule, root)
+                params_by_site[root] = dataclasses.asdict(params)
+                try:
+                    found = list(rule.check(ctx, params))
+                    applicable += 1
+                except NotApplicable:
+                    continue
+                except Exception as exc:  # one broken rule must not sink the audit
+                    error = f"{type(exc).__name__}: {exc}"
+                    errors[rule.id] = error
+                    traceback.print_exc()
+                    continue
+                for f in found:
+                    rows.append(_row(rule, f, root, audit_run_id, as_of_s, db))
+            if error:
+                status = "error"
+            elif rows:
+                status = "fail"
+            elif not applicable:
+                status = "not_applicable"
+            if rows:
+                db["findings"].insert_all(rows)
+            for r in rows:
+                counts[r["severity"]] += 1
+            db["rule_results"].insert(
+                {
+                    "audit_run_id": audit_run_id,
+                    "rule": rule.id,
+                    "status": status,
+                    "n_findings": len(rows),
+                    "params_json": json.dumps(params_by_site, ensure_ascii=False),
+                    "error": error,
+                }
+            )
+        db["audit_runs"].update(audit_run_id, {"finished_at": now_iso()})
+    return AuditResult(audit_run_id, run["id"], as_of_s, sum(counts.values()), dict(counts), errors)

@@ -1,0 +1,238 @@
+"""The `govaudit` command: crawl → audit → findings → report.
+
+Each command is a thin layer over the library; errors the user can fix are a
+one-line message and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+import crawler  # noqa: F401  (offline tldextract before Scrapy loads)
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"govaudit: {message}", err=True)
+    sys.exit(code)
+
+
+def _open(db_path: str, create: bool = False):
+    from crawler.store import StoreError, open_db
+
+    try:
+        return open_db(db_path, create=create)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{name}: not a date (YYYY-MM-DD): {value!r}")
+    return None
+
+
+db_option = click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="SQLite database file.")
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="govaudit")
+def cli() -> None:
+    """govaudit: crawl and audit Chinese government websites (政府网站检查).
+
+    \b
+    Example:
+        govaudit crawl --db site.db https://www.example.gov.cn/
+        govaudit audit --db site.db
+        govaudit report --db site.db --format html --out report/
+    """
+
+
+@cli.command()
+@db_option
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--max-depth", default=10, show_default=True, type=click.IntRange(0, 100))
+@click.option("--max-pages", default=50000, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--max-time", "max_seconds", default=0, show_default=True, type=click.IntRange(0), help="Stop after N seconds (run is then partial); 0 = no limit.")
+@click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(1, 300), help="Per-request timeout in seconds.")
+@click.option("--retries", default=2, show_default=True, type=click.IntRange(0, 10))
+@click.option("--concurrency", default=16, show_default=True, type=click.IntRange(1, 256))
+@click.option("--per-host", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--delay", default=0.0, show_default=True, type=click.FloatRange(0, 60), help="Delay between requests to one host.")
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@click.option("--today", "today_s", default=None, help="Reference date for year-less dates like [11-03] (default: today).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, ignore_robots, today_s, verbose):
+    """Crawl site roots (portal and unit subsites) into the database.
+
+    Each URL is a site root; a page belongs to the most specific root.
+
+    \b
+    Example:
+        govaudit crawl --db site.db https://www.example.gov.cn/ https://jyj.example.gov.cn/
+    """
+    from crawler.runner import CrawlInputError, CrawlOptions, run_crawl
+    from crawler.store import StoreError
+
+    opts = CrawlOptions(
+        max_depth=max_depth,
+        max_pages=max_pages,
+        timeout=timeout,
+        retries=retries,
+        concurrency=concurrency,
+        per_host=per_host,
+        delay=delay,
+        obey_robots=not ignore_robots,
+        max_seconds=max_seconds,
+        today=_date(today_s, "--today"),
+        log_level="INFO" if verbose else "WARNING",
+    )
+    try:
+        result = run_crawl(db_path, list(urls), opts)
+    except (CrawlInputError, StoreError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; the run is recorded as partial", EXIT_INTERRUPTED)
+    click.echo(f"crawl run {result.run_id}: {result.status} ({result.reason}), {result.pages} pages, {result.errors} errors")
+    bad_root = None
+    for r in result.roots:
+        state = r["home_error"] or f"HTTP {r['home_status']}"
+        click.echo(f"  {r['root']}  {r['site_name'] or ''}  {state}")
+        ctype = (r["home_content_type"] or "").lower()
+        if r["home_status"] and r["home_status"] < 400 and ctype and "html" not in ctype:
+            bad_root = f"root {r['root']} is not an HTML page ({ctype})"
+    if result.reason == "shutdown":
+        fail("interrupted; the run is recorded as partial", EXIT_INTERRUPTED)
+    if bad_root:
+        fail(bad_root)
+
+
+@cli.command()
+@db_option
+@click.option("--as-of", "as_of_s", default=None, help="Judge as of this date (YYYY-MM-DD; default today).")
+@click.option("--run", "run_id", type=int, default=None, help="Crawl run to audit (default: the latest).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="govaudit.toml with thresholds and column types (default: ./govaudit.toml if present).")
+@click.option("--holidays", "holidays_path", type=click.Path(dir_okay=False, exists=True), default=None, help="JSON holiday file for years the built-in calendar does not cover.")
+def audit(db_path, as_of_s, run_id, config_path, holidays_path):
+    """Judge a crawl run against the rules; store the findings.
+
+    \b
+    Example:
+        govaudit audit --db site.db --as-of 2026-11-20
+    """
+    from audits.config import ConfigError, load_config
+    from audits.runner import AuditError, run_audit
+
+    db = _open(db_path)
+    if config_path is None and Path("govaudit.toml").exists():
+        config_path = "govaudit.toml"
+    try:
+        config = load_config(config_path, holidays_path)
+        result = run_audit(db, as_of=_date(as_of_s, "--as-of") or dt.date.today(), crawl_run_id=run_id, config=config)
+    except (ConfigError, AuditError) as exc:
+        fail(str(exc))
+    click.echo(f"audit run {result.audit_run_id} of crawl run {result.crawl_run_id} as of {result.as_of}: {result.total} findings")
+    for sev in ("veto", "major", "minor"):
+        if result.by_severity.get(sev):
+            click.echo(f"  {sev}: {result.by_severity[sev]}")
+    for rule, err in result.errors.items():
+        click.echo(f"  rule {rule} failed: {err}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--run", "audit_run_id", type=int, default=None, help="Audit run (default: the latest).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write to a file instead of stdout.")
+def findings(db_path, fmt, audit_run_id, out):
+    """Export findings (JSON lines or CSV) per the findings contract.
+
+    \b
+    Example:
+        govaudit findings --db site.db --format csv --out findings.csv
+    """
+    from audits.export import ExportError, export_findings
+
+    db = _open(db_path)
+    stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        n = export_findings(db, stream, fmt, audit_run_id)
+    except ExportError as exc:
+        fail(str(exc))
+    finally:
+        if out:
+            stream.close()
+    if out:
+        click.echo(f"{n} findings written to {out}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmts", type=click.Choice(["html", "md"]), multiple=True, default=["html", "md"], show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default="report", show_default=True, help="Output directory.")
+@click.option("--run", "audit_run_id", type=int, default=None, help="Audit run (default: the latest).")
+def report(db_path, fmts, out, audit_run_id):
+    """Write the inspector's report (self-contained HTML and/or Markdown).
+
+    \b
+    Example:
+        govaudit report --db site.db --format html --out report/
+    """
+    from reports.build import ReportError, write_reports
+
+    db = _open(db_path)
+    try:
+        paths = write_reports(db, Path(out), list(fmts), audit_run_id)
+    except ReportError as exc:
+        fail(str(exc))
+    for p in paths:
+        click.echo(str(p))
+
+
+@cli.command()
+def rules():
+    """List the audit rules with their category, severity and basis.
+
+    \b
+    Example:
+        govaudit rules
+    """
+    from audits.registry import RULES
+
+    for r in RULES:
+        click.echo(f"{r.id:<20} {r.category}  {r.severity:<6} {r.title}  ({r.basis})")
+
+
+@cli.command()
+@db_option
+def runs(db_path):
+    """List crawl and audit runs stored in the database.
+
+    \b
+    Example:
+        govaudit runs --db site.db
+    """
+    db = _open(db_path)
+    for r in db.query("SELECT id, started_at, finished_at, status, reason, pages, errors FROM crawl_runs ORDER BY id"):
+        click.echo(f"crawl {r['id']}: {r['status']} {r['started_at']} → {r['finished_at'] or '-'}  {r['pages']} pages, {r['errors']} errors  {r['reason'] or ''}")
+    for r in db.query("SELECT a.id, a.crawl_run_id, a.as_of, count(f.id) AS n FROM audit_runs a LEFT JOIN findings f ON f.audit_run_id = a.id GROUP BY a.id ORDER BY a.id"):
+        click.echo(f"audit {r['id']}: crawl {r['crawl_run_id']} as of {r['as_of']}, {r['n']} findings")
+
+
+def main() -> None:
+    cli(prog_name="govaudit")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Links of a page and URL normalisation (pure functions, no Scrapy)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
+from w3lib.url import safe_url_string
+
+ATTACHMENT_EXTS = frozenset(
+    "pdf doc docx xls xlsx wps et dps ppt pptx zip rar 7z gz tar txt csv ofd xml rtf odt ods mp4 mp3 avi wmv flv apk exe".split()
+)
+IMAGE_EXTS = frozenset("jpg jpeg png gif bmp webp svg ico tif tiff".split())
+SESSION_PARAMS = frozenset(
+    "sid sessionid session_id jsessionid phpsessid sessid aspsessionid cfid cftoken s_id".split()
+)
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.I)
+_INDEX_DOC = re.compile(r"/(?:index|default)\.(?:html?|shtml|jsp|php|aspx?)$", re.I)
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    anchor: str
+    kind: str  # page | attachment | image | mail | tel | javascript  (external is decided by the spider)
+
+
+def clean_url(url: str, base: str) -> str | None:
+    """Absolute, fragment-free, percent-encoded URL; None for an unusable one."""
+    url = url.strip().replace("\\", "/")
+    if not url or url.startswith("#"):
+        return None
+    try:
+        absolute = urljoin(base, url)
+        absolute = safe_url_string(absolute, encoding="utf-8")
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and not parts.hostname:
+        return None
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def kind_of(url: str) -> str:
+    low = url.lower()
+    if low.startswith("mailto:"):
+        return "mail"
+    if low.startswith("tel:"):
+        return "tel"
+    if low.startswith("javascript:"):
+        return "javascript"
+    if not low.startswith(("http://", "https://")):
+        return "other"
+    ext = posixpath.splitext(urlsplit(low).path)[1].lstrip(".")
+    if ext in ATTACHMENT_EXTS:
+        return "attachment"
+    if ext in IMAGE_EXTS:
+        return "image"
+    return "page"
+
+
+def base_href(sel: Selector, page_url: str) -> str:
+    href = sel.xpath("//base/@href").get()
+    return urljoin(page_url, href.strip()) if href and href.strip() else page_url
+
+
+def _norm_space(text: str) -> str:
+    return " ".join(text.replace("\u3000", " ").replace("\xa0", " ").split())
+
+
+def extract_links(sel: Selector, page_url: str) -> list[Link]:
+    """Every <a href>, <area href>, <iframe src> and <img src> of the page, deduplicated."""
+    base = base_href(sel, page_url)
+    seen: set[tuple[str, str]] = set()
+    out: list[Link] = []
+    for a in sel.xpath("//a[@href] | //area[@href]"):
+        raw = a.attrib.get("href", "")
+        low = raw.strip().lower()
+        if low.startswith(("mailto:", "tel:", "javascript:")):
+            target = raw.strip()
+        else:
+            cleaned = clean_url(raw, base)
+            if cleaned is None:
+                continue
+            target = cleaned
+        anchor = _norm_space(" ".join(a.xpath(".//text()").getall())) or a.attrib.get("title", "")
+        kind = kind_of(target)
+        if kind == "other":
+            continue
+        if (target, kind) not in seen:
+            seen.add((target, kind))
+            out.append(Link(target, anchor[:300], kind))
+    for el in sel.xpath("//img[@src] | //iframe[@src] | //frame[@src]"):
+        cleaned = clean_url(el.attrib.get("src", ""), base)
+        if cleaned is None or not cleaned.startswith("http"):
+            continue
+        kind = "image" if el.root.tag == "img" else kind_of(cleaned)
+        if (cleaned, kind) not in seen:
+            seen.add((cleaned, kind))
+            out.append(Link(cleaned, el.attrib.get("alt", "")[:300], kind))
+    return out
+
+
+def strip_session(url: str) -> str:
+    """Drop session ids from path parameters and the query string."""
+    url = _PATH_SESSION.sub("", url)
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SESSION_PARAMS]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def dedupe_key(url: str) -> str:
+    """The key under which two URLs count as the same page (sorted query, no index.html)."""
+    parts = urlsplit(strip_session(url))
+    path = _INDEX_DOC.sub("/", parts.path) or "/"
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))

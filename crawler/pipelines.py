@@ -1,0 +1,116 @@
+"""Write crawl facts to SQLite in batches (one transaction per batch)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlite_utils
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import PageRecord
+
+log = logging.getLogger(__name__)
+
+
+class _Column:
+    __slots__ = ("empty_marker", "items", "meta_type", "name", "name_source", "newest", "oldest", "pages", "root", "undated")
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+        self.name_source: str | None = None
+        self.meta_type: str | None = None
+        self.root: str | None = None
+        self.pages = 0
+        self.items = 0
+        self.undated = 0
+        self.newest: str | None = None
+        self.oldest: str | None = None
+        self.empty_marker: str | None = None
+
+
+class SQLitePipeline:
+    def __init__(self, db: sqlite_utils.Database, run_id: int, batch_size: int) -> None:
+        self.db = db
+        self.run_id = run_id
+        self.batch_size = batch_size
+        self.pages: list[dict[str, Any]] = []
+        self.links: list[dict[str, Any]] = []
+        self.items: list[dict[str, Any]] = []
+        self.columns: dict[str, _Column] = {}
+        self.written = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SQLitePipeline:
+        db = crawler.settings.get("GOVAUDIT_DB")
+        run_id = crawler.settings.getint("GOVAUDIT_RUN_ID")
+        if db is None or not run_id:
+            raise NotConfigured("GOVAUDIT_DB / GOVAUDIT_RUN_ID not set")
+        return cls(db, run_id, crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200))
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, PageRecord):
+            return item
+        rid = self.run_id
+        self.pages.append({"run_id": rid, **item.row})
+        src = item.row["url"]
+        self.links.extend({"run_id": rid, "source": src, "target": t, "anchor": a, "kind": k} for t, a, k in item.links)
+        self.items.extend({"run_id": rid, "column_url": item.column_url, **i} for i in item.items)
+        if item.column_url:
+            self._add_to_column(item)
+        if len(self.pages) >= self.batch_size:
+            self.flush()
+        return item
+
+    def _add_to_column(self, item: PageRecord) -> None:
+        col = self.columns.setdefault(item.column_url, _Column())  # type: ignore[arg-type]
+        col.pages += 1
+        col.root = col.root or item.row.get("root")
+        if item.column_name and (col.name is None or item.row["url"] == item.column_url):
+            col.name, col.name_source = item.column_name, item.column_name_source
+        col.meta_type = col.meta_type or item.meta_column_type
+        col.empty_marker = col.empty_marker or item.empty_marker
+        for i in item.items:
+            col.items += 1
+            d = i.get("date")
+            if d is None:
+                col.undated += 1
+                continue
+            col.newest = d if col.newest is None or d > col.newest else col.newest
+            col.oldest = d if col.oldest is None or d < col.oldest else col.oldest
+
+    def flush(self) -> None:
+        if not (self.pages or self.links or self.items):
+            return
+        with self.db.atomic():
+            if self.pages:
+                self.db["pages"].insert_all(self.pages, replace=True, batch_size=500)
+            if self.links:
+                self.db["links"].insert_all(self.links, batch_size=1000)
+            if self.items:
+                self.db["list_items"].insert_all(self.items, batch_size=1000)
+        self.written += len(self.pages)
+        self.pages, self.links, self.items = [], [], []
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.flush()
+        rows = [
+            {
+                "run_id": self.run_id,
+                "url": url,
+                "root": c.root,
+                "name": c.name,
+                "name_source": c.name_source,
+                "meta_column_type": c.meta_type,
+                "pages": c.pages,
+                "items": c.items,
+                "empty_marker": c.empty_marker,
+                "newest_date": c.newest,
+                "oldest_date": c.oldest,
+                "undated_items": c.undated,
+            }
+            for url, c in self.columns.items()
+        ]
+        if rows:
+            with self.db.atomic():
+                self.db["columns"].insert_all(rows, replace=True)

@@ -1,0 +1,160 @@
+"""Run one crawl in this process and record it as a run (complete / partial / failed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import crawler  # noqa: F401  (offline tldextract before Scrapy loads)
+from crawler import store
+
+
+class CrawlInputError(ValueError):
+    """A root URL or option cannot be used."""
+
+
+@dataclass
+class CrawlOptions:
+    max_depth: int = 10
+    max_pages: int = 50000
+    timeout: float = 15.0
+    retries: int = 2
+    concurrency: int = 16
+    per_host: int = 8
+    delay: float = 0.0
+    obey_robots: bool = True
+    max_seconds: int = 0  # 0 = no wall-clock limit
+    today: dt.date | None = None
+    log_level: str = "WARNING"
+    extra_settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CrawlResult:
+    run_id: int
+    status: str
+    reason: str
+    pages: int
+    errors: int
+    roots: list[dict[str, Any]]
+
+
+def validate_roots(urls: list[str]) -> list[str]:
+    if not urls:
+        raise CrawlInputError("no site root URL given")
+    out = []
+    for raw in urls:
+        url = raw.strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CrawlInputError(f"not an http(s) URL: {raw!r}")
+        try:
+            parts.port  # noqa: B018  (raises on a bad port)
+        except ValueError as exc:
+            raise CrawlInputError(f"bad port in URL {raw!r}") from exc
+        if any(c.isspace() for c in parts.netloc):
+            raise CrawlInputError(f"bad host in URL {raw!r}")
+        if not parts.path:
+            url = url + "/"
+        if url not in out:
+            out.append(url)
+    return out
+
+
+def _settings(opts: CrawlOptions, db: Any, run_id: int) -> dict[str, Any]:
+    s: dict[str, Any] = {
+        "GOVAUDIT_DB": db,
+        "GOVAUDIT_RUN_ID": run_id,
+        "GOVAUDIT_MAX_DEPTH": opts.max_depth,
+        "GOVAUDIT_MAX_PAGES": opts.max_pages,
+        "DOWNLOAD_TIMEOUT": opts.timeout,
+        "RETRY_TIMES": opts.retries,
+        "CONCURRENT_REQUESTS": opts.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": opts.per_host,
+        "DOWNLOAD_DELAY": opts.delay,
+        "ROBOTSTXT_OBEY": opts.obey_robots,
+        "LOG_LEVEL": opts.log_level,
+    }
+    if opts.max_seconds:
+        s["CLOSESPIDER_TIMEOUT"] = opts.max_seconds
+    s.update(opts.extra_settings)
+    return s
+
+
+def _root_summary(db: Any, run_id: int, roots: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for root in roots:
+        rows = list(db.query("SELECT * FROM pages WHERE run_id = ? AND url = ?", [run_id, root]))
+        page = rows[0] if rows else {}
+        meta = {}
+        if page.get("meta_json"):
+            import json
+
+            meta = json.loads(page["meta_json"])
+        entry = {
+            "run_id": run_id,
+            "root": root,
+            "home_url": page.get("final_url") or root,
+            "home_status": page.get("status"),
+            "home_error": page.get("error") or (None if page else "not fetched"),
+            "home_content_type": page.get("content_type"),
+            "home_elapsed": page.get("elapsed"),
+            "site_name": meta.get("SiteName"),
+            "site_id_code": meta.get("SiteIDCode"),
+        }
+        out.append(entry)
+    db["run_roots"].insert_all(out, replace=True)
+    return out
+
+
+def run_crawl(db_path: str, urls: list[str], opts: CrawlOptions) -> CrawlResult:
+    """Crawl the roots into the database; never raises for unreachable sites."""
+    roots = validate_roots(urls)
+    db = store.open_db(db_path)
+    today = opts.today or dt.date.today()
+    run_id = store.start_run(db, roots, {k: v for k, v in opts.__dict__.items() if k != "extra_settings"}, today)
+
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler import settings as default_settings
+    from crawler.spiders.site import SiteSpider
+
+    base = {k: getattr(default_settings, k) for k in dir(default_settings) if k.isupper()}
+    base.update(_settings(opts, db, run_id))
+    closed: dict[str, Any] = {}
+    process = CrawlerProcess(base, install_root_handler=True)
+    logging.getLogger("scrapy").setLevel(opts.log_level)
+    crawler_obj = process.create_crawler(SiteSpider)
+
+    def on_closed(spider: Any, reason: str) -> None:
+        closed["reason"] = reason
+        closed["budget_hit"] = getattr(spider, "budget_hit", False)
+
+    crawler_obj.signals.connect(on_closed, signal=signals.spider_closed)
+    status, reason = "failed", "crawler did not start"
+    try:
+        process.crawl(crawler_obj, roots=roots, today=today.isoformat())
+        process.start()
+        reason = closed.get("reason", "interrupted")
+        if reason == "finished" and not closed.get("budget_hit"):
+            status = "complete"
+        elif reason == "finished":
+            status, reason = "partial", "max pages reached"
+        else:
+            status = "partial"
+    except KeyboardInterrupt:
+        status, reason = "partial", "interrupted"
+        raise
+    except BaseException as exc:
+        status, reason = "failed", f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        stats = crawler_obj.stats.get_stats() if crawler_obj.stats else {}
+        roots_info = _root_summary(db, run_id, roots)
+        store.finish_run(db, run_id, status, reason, stats)
+    run = db["crawl_runs"].get(run_id)
+    return CrawlResult(run_id, status, reason, run["pages"], run["errors"], roots_info)

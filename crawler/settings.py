@@ -1,0 +1,44 @@
+"""Scrapy settings for govaudit (defaults; `govaudit crawl` options override them)."""
+
+import crawler  # noqa: F401  (sets the offline tldextract environment first)
+
+BOT_NAME = "govaudit"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "Mozilla/5.0 (compatible; govaudit/0.1; 政府网站检查)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 15
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+HTTPERROR_ALLOW_ALL = True
+DEPTH_LIMIT = 0  # depth is managed by the spider (pagination does not add depth)
+DNS_TIMEOUT = 10
+REACTOR_THREADPOOL_MAXSIZE = 10
+
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.EncodingMiddleware": 500,  # after decompression (590), redirects and retries
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.SQLitePipeline": 300,
+}
+
+# govaudit's own settings
+GOVAUDIT_MAX_DEPTH = 10
+GOVAUDIT_MAX_PAGES = 50000
+GOVAUDIT_MAX_QUERY_VARIANTS = 20  # distinct query strings per path (calendar / filter traps)
+GOVAUDIT_MAX_URL_LENGTH = 2048
+GOVAUDIT_MAX_TEXT = 200_000
+GOVAUDIT_BATCH_SIZE = 200

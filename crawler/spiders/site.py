@@ -1,0 +1,300 @@
+"""The one govaudit spider: walks every in-scope page of the given site roots.
+
+Callbacks only read facts and yield them (``PageRecord``) plus new requests;
+no compliance judgement happens here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import time
+from collections import Counter
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.extract.dates import find_dates
+from crawler.extract.links import dedupe_key, extract_links, strip_session
+from crawler.extract.lists import extract_list_items, extract_pagination, has_empty_marker
+from crawler.extract.page import extract_page
+from crawler.items import PageRecord
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class Root:
+    """A site root: scheme-insensitive host plus a path prefix."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parts = urlsplit(url)
+        path = parts.path or "/"
+        if not path.endswith("/"):
+            last = path.rsplit("/", 1)[-1]
+            path = posixpath.dirname(path) + "/" if "." in last else path + "/"
+        self.scopes: list[tuple[str, str]] = [(parts.netloc.lower(), path)]
+
+    def add_alias(self, url: str) -> None:
+        parts = urlsplit(url)
+        path = posixpath.dirname(parts.path or "/").rstrip("/") + "/"
+        scope = (parts.netloc.lower(), path)
+        if scope not in self.scopes:
+            self.scopes.append(scope)
+
+    def match(self, url: str) -> int:
+        """Length of the matching path prefix (specificity), -1 when out of scope."""
+        parts = urlsplit(url)
+        netloc, path = parts.netloc.lower(), parts.path or "/"
+        best = -1
+        for host, prefix in self.scopes:
+            if host == netloc and (path.startswith(prefix) or path + "/" == prefix):
+                best = max(best, len(prefix))
+        return best
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _error_text(failure: Failure) -> str:
+    exc = failure.value
+    name = type(exc).__name__
+    msg = str(exc).strip().replace("\n", " ")
+    return f"{name}: {msg}"[:500] if msg else name
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(self, roots: list[str], today: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.roots = [Root(u) for u in roots]
+        self.today = dt.date.fromisoformat(today) if today else dt.date.today()
+        self.seen: set[str] = set()
+        self.query_variants: Counter[tuple[str, str]] = Counter()
+        self.scheduled = 0
+        self.budget_hit = False
+
+    # -- settings -------------------------------------------------------------
+    def _setting(self, name: str) -> int:
+        return self.crawler.settings.getint(name)
+
+    # -- scope ------------------------------------------------------------------
+    def root_of(self, url: str) -> Root | None:
+        best, best_len = None, -1
+        for root in self.roots:
+            n = root.match(url)
+            if n > best_len:
+                best, best_len = root, n
+        return best
+
+    def _admit(self, url: str) -> str | None:
+        """The URL to request, or None when it is seen, out of budget, or a trap."""
+        stats = self.crawler.stats
+        url = strip_session(url)
+        if len(url) > self._setting("GOVAUDIT_MAX_URL_LENGTH"):
+            stats.inc_value("govaudit/skipped/url_too_long")
+            return None
+        key = dedupe_key(url)
+        if key in self.seen:
+            return None
+        parts = urlsplit(url)
+        segments = [s for s in parts.path.split("/") if s]
+        if len(segments) > 15 or (segments and max(Counter(segments).values()) > 3):
+            stats.inc_value("govaudit/skipped/path_trap")
+            return None
+        if parts.query:
+            pathkey = (parts.netloc, parts.path)
+            if self.query_variants[pathkey] >= self._setting("GOVAUDIT_MAX_QUERY_VARIANTS"):
+                stats.inc_value("govaudit/skipped/query_trap")
+                return None
+            self.query_variants[pathkey] += 1
+        if self.scheduled >= self._setting("GOVAUDIT_MAX_PAGES"):
+            self.budget_hit = True
+            stats.inc_value("govaudit/skipped/max_pages")
+            return None
+        self.seen.add(key)
+        self.scheduled += 1
+        return url
+
+    def _request(self, url: str, depth: int, *, home: bool = False, column: str | None = None, anchor: str = "", referer: str | None = None) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.on_error,
+            dont_filter=True,
+            meta={
+                "ga_depth": depth,
+                "ga_home": home,
+                "ga_column": column,
+                "ga_anchor": anchor,
+                "ga_referer": referer,
+                "ga_start": time.monotonic(),
+            },
+        )
+
+    async def start(self):  # type: ignore[override]
+        for root in self.roots:
+            url = self._admit(root.url)
+            if url:
+                yield self._request(url, 0, home=True)
+
+    # -- callbacks ----------------------------------------------------------------
+    def _base_row(self, request_url: str, meta: dict[str, Any]) -> dict[str, Any]:
+        root = self.root_of(request_url)
+        return {
+            "url": request_url,
+            "root": root.url if root else None,
+            "depth": meta.get("ga_depth", 0),
+            "referer": meta.get("ga_referer"),
+            "is_home": 1 if meta.get("ga_home") else 0,
+            "elapsed": round(time.monotonic() - meta.get("ga_start", time.monotonic()), 3),
+            "fetched_at": _now(),
+        }
+
+    def on_error(self, failure: Failure):
+        request = failure.request  # type: ignore[attr-defined]
+        row = self._base_row(request.url, request.meta)
+        row["error"] = _error_text(failure)
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            row["status"] = response.status
+        self.crawler.stats.inc_value("govaudit/fetch_errors")
+        yield PageRecord(row=row)
+
+    def parse(self, response: Response):
+        meta = response.meta
+        request_url = response.request.url if response.request else response.url
+        row = self._base_row(request_url, meta)
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").strip()
+        row.update(
+            final_url=response.url,
+            status=response.status,
+            content_type=ctype,
+            size=len(response.body),
+        )
+        if meta.get("ga_home") and response.url != request_url:
+            root = self.root_of(request_url)
+            if root:
+                root.add_alias(response.url)
+        if meta.get("ga_binary"):
+            row["error"] = "binary content served as text"
+            yield PageRecord(row=row)
+            return
+        is_html = isinstance(response, TextResponse) and (not ctype or ctype.lower().startswith(HTML_TYPES))
+        if not is_html:
+            yield PageRecord(row=row)
+            return
+        row["encoding"] = meta.get("ga_encoding") or response.encoding
+        row["declared_encoding"] = meta.get("ga_declared_encoding")
+        if response.status >= 400 or self.root_of(response.url) is None:
+            # error pages and redirects out of scope: keep the status, not the content
+            row["title"] = (response.xpath("//title/text()").get() or "").strip()[:500]
+            yield PageRecord(row=row)
+            return
+        yield from self._parse_html(response, row, meta)
+
+    def _parse_html(self, response: TextResponse, row: dict[str, Any], meta: dict[str, Any]):
+        text = response.text
+        sel = Selector(text=text, base_url=response.url)
+        facts = extract_page(sel, response.url, self.today)
+        links = extract_links(sel, response.url)
+        items = [] if facts.is_article else extract_list_items(sel, response.url, self.today)
+        column_url = meta.get("ga_column")
+        empty = None
+        pagination: list[str] = []
+        if not facts.is_article and not meta.get("ga_home"):
+            body_text = " ".join(sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+            empty = has_empty_marker(body_text)
+            pagination = extract_pagination(sel, text, response.url)
+            looks_like_column = bool(
+                (facts.meta.get("ColumnName") and not facts.meta.get("ArticleTitle"))
+                or len(items) >= 3
+                or pagination
+                or (empty and len(items) == 0)
+            )
+            if column_url is None and looks_like_column:
+                column_url = response.url
+        name, source = self._column_name(facts, meta)
+        row.update(
+            title=facts.title[:1000],
+            meta_json=json.dumps(facts.meta, ensure_ascii=False),
+            breadcrumb_json=json.dumps(facts.breadcrumb, ensure_ascii=False),
+            footer_json=json.dumps(facts.footer.__dict__, ensure_ascii=False),
+            doc_meta_json=json.dumps(facts.doc_meta, ensure_ascii=False),
+            column_name=facts.meta.get("ColumnName"),
+            column_type=facts.meta.get("ColumnType"),
+            article_title=facts.meta.get("ArticleTitle"),
+            pub_date=facts.publish_date.isoformat() if facts.publish_date else None,
+            pub_date_text=facts.publish_date_text,
+            pub_date_source=facts.publish_date_source,
+            is_article=1 if facts.is_article else 0,
+            is_list=1 if column_url else 0,
+            main_text=facts.main_text[: self._setting("GOVAUDIT_MAX_TEXT")] if facts.is_article else None,
+        )
+        root = self.root_of(response.url)
+        record_items = bool(column_url or meta.get("ga_home") or items)
+        yield PageRecord(
+            row=row,
+            links=[(lk.target, lk.anchor, self._link_kind(lk.target, lk.kind)) for lk in links],
+            items=[
+                {
+                    "page_url": row["url"],
+                    "position": n,
+                    "title": it.title,
+                    "url": it.url,
+                    "date": it.date.isoformat() if it.date else None,
+                    "date_text": it.date_text,
+                }
+                for n, it in enumerate(items)
+            ]
+            if record_items
+            else [],
+            column_url=column_url,
+            column_name=name if column_url else None,
+            column_name_source=source if column_url else None,
+            meta_column_type=facts.meta.get("ColumnType") or None,
+            empty_marker=empty if not items else None,
+        )
+        depth = meta.get("ga_depth", 0)
+        for url in pagination:
+            if self.root_of(url) is root:
+                admitted = self._admit(url)
+                if admitted:
+                    yield self._request(admitted, depth, column=column_url, referer=row["url"])
+        if depth >= self._setting("GOVAUDIT_MAX_DEPTH"):
+            return
+        for lk in links:
+            if lk.kind != "page" or self.root_of(lk.target) is None:
+                continue
+            admitted = self._admit(lk.target)
+            if admitted:
+                yield self._request(admitted, depth + 1, anchor=lk.anchor, referer=row["url"])
+
+    def _link_kind(self, target: str, kind: str) -> str:
+        if kind in ("page", "attachment", "image") and self.root_of(target) is None:
+            return "external" if kind == "page" else kind
+        return kind
+
+    @staticmethod
+    def _column_name(facts: Any, meta: dict[str, Any]) -> tuple[str | None, str | None]:
+        name = (facts.meta.get("ColumnName") or "").strip()
+        if name and name not in ("头部", "首页", "header", "top"):
+            return name, "meta"
+        if facts.breadcrumb:
+            return facts.breadcrumb[-1], "breadcrumb"
+        anchor = (meta.get("ga_anchor") or "").strip()
+        if anchor and len(anchor) <= 30 and not find_dates(anchor, dt.date.today()):
+            return anchor, "anchor"
+        title = facts.title
+        for sep in ("_", "-", "|", "—", "–"):
+            if sep in title:
+                title = title.split(sep)[0]
+                break
+        return (title.strip() or None), "title"

@@ -1,0 +1,259 @@
+"""The govaudit SQLite database: opening it safely and the crawl-facts schema.
+
+Three layers share one file, each with its own migration set: crawl facts
+(this module), audit results (``audits/store.py``) and, later, reports.  Every
+crawl-fact row carries ``run_id``; runs only ever insert, so an earlier run is
+never changed by a later one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+APP_ID = 0x676F7661  # "gova": PRAGMA application_id marks a govaudit database
+
+
+class StoreError(Exception):
+    """The database cannot be used (wrong file, locked, corrupt)."""
+
+
+crawl_migrations = Migrations("govaudit-crawl")
+
+
+@crawl_migrations()
+def m001_crawl_schema(db: sqlite_utils.Database) -> None:
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | complete | partial | failed
+            "reason": str,
+            "roots_json": str,
+            "settings_json": str,
+            "stats_json": str,
+            "today": str,  # reference date for year-less dates
+            "pid": int,
+            "pages": int,
+            "errors": int,
+        },
+        pk="id",
+    )
+    db["run_roots"].create(
+        {
+            "run_id": int,
+            "root": str,
+            "home_url": str,
+            "home_status": int,
+            "home_error": str,
+            "home_content_type": str,
+            "home_elapsed": float,
+            "site_name": str,
+            "site_id_code": str,
+        },
+        pk=("run_id", "root"),
+    )
+    db["pages"].create(
+        {
+            "run_id": int,
+            "url": str,
+            "final_url": str,
+            "root": str,
+            "depth": int,
+            "referer": str,
+            "status": int,
+            "error": str,
+            "content_type": str,
+            "encoding": str,
+            "declared_encoding": str,
+            "size": int,
+            "elapsed": float,
+            "title": str,
+            "meta_json": str,
+            "breadcrumb_json": str,
+            "footer_json": str,
+            "doc_meta_json": str,
+            "column_name": str,
+            "column_type": str,
+            "article_title": str,
+            "pub_date": str,
+            "pub_date_text": str,
+            "pub_date_source": str,
+            "is_article": int,
+            "is_home": int,
+            "is_list": int,
+            "main_text": str,
+            "fetched_at": str,
+        },
+        pk=("run_id", "url"),
+    )
+    db["links"].create(
+        {"run_id": int, "source": str, "target": str, "anchor": str, "kind": str},
+    )
+    db["columns"].create(
+        {
+            "run_id": int,
+            "url": str,
+            "root": str,
+            "name": str,
+            "name_source": str,
+            "meta_column_type": str,
+            "pages": int,
+            "items": int,
+            "empty_marker": str,
+            "newest_date": str,
+            "oldest_date": str,
+            "undated_items": int,
+        },
+        pk=("run_id", "url"),
+    )
+    db["list_items"].create(
+        {
+            "run_id": int,
+            "page_url": str,
+            "column_url": str,  # null for dated lists on non-column pages (the home page)
+            "position": int,
+            "title": str,
+            "url": str,
+            "date": str,
+            "date_text": str,
+        },
+    )
+    db["links"].create_index(["run_id", "source"])
+    db["links"].create_index(["run_id", "target"])
+    db["list_items"].create_index(["run_id", "column_url"])
+    db["list_items"].create_index(["run_id", "page_url"])
+    db["pages"].create_index(["run_id", "root"])
+
+
+def _check_foreign(path: Path) -> None:
+    """Refuse a file that is not SQLite, or a SQLite file of another tool."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a SQLite database ({exc})") from exc
+    if app_id not in (0, APP_ID) or (app_id == 0 and tables):
+        raise StoreError(
+            f"{path}: this SQLite database belongs to another tool (no govaudit tables); "
+            "give a new file name or a govaudit database"
+        )
+
+
+def open_db(path: str | os.PathLike[str], *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and migrate) a govaudit database, refusing foreign files."""
+    p = Path(path)
+    if p.is_dir():
+        raise StoreError(f"{p}: is a directory, not a database file")
+    exists = p.exists() and p.stat().st_size > 0
+    if not exists and not create:
+        raise StoreError(f"{p}: no such database (run 'govaudit crawl --db {p} URL' first)")
+    if exists:
+        _check_foreign(p)
+    elif not p.parent.exists():
+        raise StoreError(f"{p}: directory {p.parent} does not exist")
+    try:
+        conn = sqlite3.connect(str(p), timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        if not exists:
+            conn.execute(f"PRAGMA application_id={APP_ID}")
+        db = sqlite_utils.Database(conn)
+        crawl_migrations.apply(db)
+        from audits.store import audit_migrations  # lazy: audits depends on crawler, not reverse at import
+
+        audit_migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{p}: cannot use database: {exc}") from exc
+    return db
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def close_abandoned_runs(db: sqlite_utils.Database) -> int:
+    """Mark runs left 'running' by a killed process as partial."""
+    n = 0
+    for row in db.query("SELECT id, pid FROM crawl_runs WHERE status = 'running'"):
+        if row["pid"] != os.getpid() and not _pid_alive(row["pid"]):
+            db["crawl_runs"].update(
+                row["id"], {"status": "partial", "reason": "process ended without closing the run"}
+            )
+            n += 1
+    return n
+
+
+def start_run(db: sqlite_utils.Database, roots: list[str], settings: dict[str, Any], today: dt.date) -> int:
+    close_abandoned_runs(db)
+    table = db["crawl_runs"]
+    table.insert(
+        {
+            "started_at": now_iso(),
+            "status": "running",
+            "roots_json": json.dumps(roots, ensure_ascii=False),
+            "settings_json": json.dumps(settings, ensure_ascii=False, default=str),
+            "today": today.isoformat(),
+            "pid": os.getpid(),
+            "pages": 0,
+            "errors": 0,
+        }
+    )
+    return int(table.last_pk)
+
+
+def finish_run(
+    db: sqlite_utils.Database, run_id: int, status: str, reason: str, stats: dict[str, Any]
+) -> None:
+    counts = next(
+        db.query(
+            "SELECT count(*) AS pages, sum(error IS NOT NULL OR status >= 400) AS errors "
+            "FROM pages WHERE run_id = ?",
+            [run_id],
+        )
+    )
+    db["crawl_runs"].update(
+        run_id,
+        {
+            "finished_at": now_iso(),
+            "status": status,
+            "reason": reason,
+            "stats_json": json.dumps(stats, ensure_ascii=False, default=str),
+            "pages": counts["pages"] or 0,
+            "errors": counts["errors"] or 0,
+        },
+    )
+
+
+def latest_run(db: sqlite_utils.Database) -> dict[str, Any] | None:
+    rows = list(
+        db.query(
+            "SELECT * FROM crawl_runs WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1"
+        )
+    )
+    return rows[0] if rows else None

@@ -1,0 +1,1 @@
+"""govaudit reports: render audit results for inspectors (HTML, Markdown)."""

@@ -1,0 +1,171 @@
+"""End to end: serve the fixture county site on loopback, run the real `govaudit`
+commands in subprocesses (Twisted's reactor cannot restart in one process),
+and check the exact findings — positives and near-miss negatives."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.site.server import FixtureSite
+
+pytestmark = pytest.mark.e2e
+
+T = dt.date(2026, 12, 15)
+GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"govaudit {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def site():
+    with FixtureSite(today=T) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def crawled(site, tmp_path_factory):
+    db = tmp_path_factory.mktemp("e2e") / "site.db"
+    run("crawl", "--db", str(db), "--today", T.isoformat(), *site.roots)
+    run("audit", "--db", str(db), "--as-of", T.isoformat())
+    out = run("findings", "--db", str(db), "--format", "jsonl").stdout
+    findings = [json.loads(line) for line in out.splitlines() if line.strip()]
+    return db, findings
+
+
+def _pairs(findings):
+    return {(f["rule"], f["url"]) for f in findings}
+
+
+def test_exact_timeliness_findings(site, crawled):
+    _, findings = crawled
+    p, w = site.portal, site.wjj
+    expected = {
+        ("site-unreachable", site.scj),
+        ("homepage-stale", w),
+        ("column-stale", p + "xwzx/xzdt/"),  # 15 days > 14
+        ("column-stale", p + "tzgg/"),  # 200 days > 183, a GBK page
+        ("column-stale", p + "zwgk/rsxx/"),  # 400 days > 365
+        ("column-stale", p + "jyj/col/col1202/index.html"),  # year-less January dates judged in December
+        ("column-stale", w + "wjdt/index.shtml"),  # 30 days, GBK bytes under a utf-8 header
+        ("column-empty", p + "zwgk/czxx/"),  # 暂无信息
+        ("column-empty", p + "zwgk/tjxx/"),  # empty list
+    }
+    assert _pairs(findings) == expected
+
+
+def test_near_misses_are_not_findings(site, crawled):
+    _, findings = crawled
+    urls = {f["url"] for f in findings}
+    p = site.portal
+    for url in (
+        p + "xwzx/bmdt/",  # exactly 14 days
+        p + "zcwj/",  # exactly 183 days
+        p + "zwgk/ghjh/",  # 300 < 365
+        p + "ztzl/2019ztjy/",  # historical special topic: exempt
+        p + "zwgk/zdxm/",  # one item: not empty
+        p + "jyj/col/col1201/index.html",  # 14 days
+        site.wjj + "wjgg/index.shtml",  # 60 < 183
+        p,  # home page fresh
+        site.jyj,  # home page exactly 14 days
+    ):
+        assert url not in urls, url
+
+
+def test_findings_follow_the_contract(crawled):
+    _, findings = crawled
+    for f in findings:
+        assert set(f) >= {"rule", "url", "page", "severity", "category", "message", "evidence", "first_seen", "run_id"}
+        assert f["severity"] in ("veto", "major", "minor")
+        assert f["category"] in ("不及时", "不准确", "不回应", "不实用", "不安全")
+        assert "#" not in f["url"]
+        assert f["first_seen"] == T.isoformat()
+    stale = [f for f in findings if f["rule"] == "column-stale"]
+    tz = next(f for f in stale if f["url"].endswith("/tzgg/"))
+    assert tz["evidence"]["days_since_update"] == 200
+    assert tz["evidence"]["threshold_days"] == 183
+    assert tz["evidence"]["column_type"] == "notice"
+    assert "通知公告" in tz["message"]
+    jy = next(f for f in stale if f["url"].endswith("col1202/index.html"))
+    assert jy["evidence"]["newest_date"] == "2026-01-05"
+    home = next(f for f in findings if f["rule"] == "homepage-stale")
+    assert home["severity"] == "veto"
+    assert home["evidence"]["basis"] == "second_level"
+    assert home["evidence"]["days_since_update"] == 30
+
+
+def test_crawl_facts(site, crawled):
+    db, _ = crawled
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    run_row = conn.execute("SELECT * FROM crawl_runs").fetchone()
+    assert run_row["status"] == "complete"
+    p = site.portal
+    # page 3 of a list paginated only by createPageHTML(3, …)
+    items = conn.execute("SELECT * FROM list_items WHERE column_url = ?", [p + "xwzx/bdyw/"]).fetchall()
+    assert len({i["url"] for i in items}) == 25
+    assert any(i["page_url"] == p + "xwzx/bdyw/index_2.html" for i in items)
+    # GBK page under no charset header: the text is right, 堃 included
+    tz = conn.execute("SELECT * FROM pages WHERE url = ?", [p + "tzgg/"]).fetchone()
+    assert tz["encoding"] == "gb18030"
+    assert tz["column_name"] == "通知公告"
+    titles = [r[0] for r in conn.execute("SELECT title FROM list_items WHERE column_url = ?", [p + "tzgg/"])]
+    assert len(titles) == 7 and any("堃" in t for t in titles)
+    w = conn.execute("SELECT * FROM pages WHERE url = ?", [site.wjj]).fetchone()
+    assert w["encoding"] == "gb18030" and w["declared_encoding"] == "utf-8"
+    # robots.txt obeyed, traps bounded
+    assert conn.execute("SELECT count(*) FROM pages WHERE url LIKE ?", [p + "admin/%"]).fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM pages WHERE url LIKE ?", [p + "hdjl/rl/%"]).fetchone()[0] <= 21
+    assert conn.execute("SELECT count(*) FROM pages WHERE url LIKE '%sid=%' OR url LIKE '%jsessionid%'").fetchone()[0] == 0
+    # article facts
+    art = conn.execute("SELECT * FROM pages WHERE is_article = 1 AND url LIKE ? LIMIT 1", [p + "xwzx/bdyw/%"]).fetchone()
+    assert art["pub_date"] and art["article_title"] and art["main_text"]
+    # links of every kind are recorded, with the linking page
+    kinds = {r[0] for r in conn.execute("SELECT DISTINCT kind FROM links")}
+    assert {"page"} <= kinds
+
+
+def test_exports_and_reports(crawled, tmp_path):
+    db, findings = crawled
+    out = run("findings", "--db", str(db), "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == len(findings)
+    assert {r["rule"] for r in rows} == {f["rule"] for f in findings}
+    run("report", "--db", str(db), "--format", "html", "--format", "md", "--out", str(tmp_path / "r"))
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert "首页不更新" in html and "触发" in html
+    assert "乡镇动态" in html and "乡镇动态" in md
+    assert "<script src" not in html  # self-contained
+
+
+def test_second_run_keeps_the_first(site, crawled, tmp_path):
+    db, _ = crawled
+    copy = tmp_path / "copy.db"
+    src = sqlite3.connect(db)
+    dst = sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    before = dst.execute("SELECT count(*) FROM pages WHERE run_id = 1").fetchone()[0]
+    dst.close()
+    run("crawl", "--db", str(copy), "--today", T.isoformat(), site.portal)
+    run("audit", "--db", str(copy), "--as-of", (T + dt.timedelta(days=1)).isoformat())
+    conn = sqlite3.connect(copy)
+    assert conn.execute("SELECT count(*) FROM pages WHERE run_id = 1").fetchone()[0] == before
+    assert conn.execute("SELECT count(*) FROM crawl_runs").fetchone()[0] == 2
+    # a finding seen in both audits keeps its first date
+    first = {r[0] for r in conn.execute("SELECT first_seen FROM findings WHERE audit_run_id = 2 AND rule = 'column-stale'")}
+    assert first == {T.isoformat()}
