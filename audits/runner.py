@@ -89,7 +89,8 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
     roots = json.loads(run["roots_json"])
     as_of_s = as_of.isoformat()
     with db.atomic():
-        db["audit_runs"].insert(
+        runs_table = db["audit_runs"]
+        runs_table.insert(
             {
                 "crawl_run_id": run["id"],
                 "as_of": as_of_s,
@@ -98,7 +99,7 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
                 "ruleset": RULESET_VERSION,
             }
         )
-        audit_run_id = int(db["audit_runs"].last_pk)
+        audit_run_id = int(runs_table.last_pk)
         counts: Counter[str] = Counter()
         errors: dict[str, str] = {}
         for rule in rules:

@@ -9,12 +9,13 @@ import sqlite_utils
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import PageRecord
+from crawler.store import open_db
 
 log = logging.getLogger(__name__)
 
 
 class _Column:
-    __slots__ = ("empty_marker", "items", "meta_type", "name", "name_source", "newest", "oldest", "pages", "root", "undated")
+    __slots__ = ("seen", "empty_marker", "items", "meta_type", "name", "name_source", "newest", "oldest", "pages", "root", "undated")
 
     def __init__(self) -> None:
         self.name: str | None = None
@@ -27,6 +28,7 @@ class _Column:
         self.newest: str | None = None
         self.oldest: str | None = None
         self.empty_marker: str | None = None
+        self.seen: set[str] = set()
 
 
 class SQLitePipeline:
@@ -42,11 +44,11 @@ class SQLitePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SQLitePipeline:
-        db = crawler.settings.get("GOVAUDIT_DB")
+        path = crawler.settings.get("GOVAUDIT_DB_PATH")
         run_id = crawler.settings.getint("GOVAUDIT_RUN_ID")
-        if db is None or not run_id:
-            raise NotConfigured("GOVAUDIT_DB / GOVAUDIT_RUN_ID not set")
-        return cls(db, run_id, crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200))
+        if not path or not run_id:
+            raise NotConfigured("GOVAUDIT_DB_PATH / GOVAUDIT_RUN_ID not set")
+        return cls(open_db(path), run_id, crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageRecord):
@@ -71,6 +73,9 @@ class SQLitePipeline:
         col.meta_type = col.meta_type or item.meta_column_type
         col.empty_marker = col.empty_marker or item.empty_marker
         for i in item.items:
+            if i["url"] in col.seen:
+                continue  # the same record on two pages (Hanweb nextgroup, overlapping pages)
+            col.seen.add(i["url"])
             col.items += 1
             d = i.get("date")
             if d is None:

@@ -64,9 +64,9 @@ def validate_roots(urls: list[str]) -> list[str]:
     return out
 
 
-def _settings(opts: CrawlOptions, db: Any, run_id: int) -> dict[str, Any]:
+def _settings(opts: CrawlOptions, db_path: str, run_id: int) -> dict[str, Any]:
     s: dict[str, Any] = {
-        "GOVAUDIT_DB": db,
+        "GOVAUDIT_DB_PATH": str(db_path),
         "GOVAUDIT_RUN_ID": run_id,
         "GOVAUDIT_MAX_DEPTH": opts.max_depth,
         "GOVAUDIT_MAX_PAGES": opts.max_pages,
@@ -124,9 +124,10 @@ def run_crawl(db_path: str, urls: list[str], opts: CrawlOptions) -> CrawlResult:
     from crawler.spiders.site import SiteSpider
 
     base = {k: getattr(default_settings, k) for k in dir(default_settings) if k.isupper()}
-    base.update(_settings(opts, db, run_id))
+    base.update(_settings(opts, db_path, run_id))
     closed: dict[str, Any] = {}
-    process = CrawlerProcess(base, install_root_handler=True)
+    base["LOG_INSTALL_ROOT_HANDLER"] = True
+    process = CrawlerProcess(base)
     logging.getLogger("scrapy").setLevel(opts.log_level)
     crawler_obj = process.create_crawler(SiteSpider)
 

@@ -166,6 +166,11 @@ def test_second_run_keeps_the_first(site, crawled, tmp_path):
     conn = sqlite3.connect(copy)
     assert conn.execute("SELECT count(*) FROM pages WHERE run_id = 1").fetchone()[0] == before
     assert conn.execute("SELECT count(*) FROM crawl_runs").fetchone()[0] == 2
-    # a finding seen in both audits keeps its first date
-    first = {r[0] for r in conn.execute("SELECT first_seen FROM findings WHERE audit_run_id = 2 AND rule = 'column-stale'")}
-    assert first == {T.isoformat()}
+    # a finding seen in both audits keeps its first date; one day later the
+    # columns that were exactly at their threshold become new findings
+    old = {r[0] for r in conn.execute("SELECT fingerprint FROM findings WHERE audit_run_id = 1")}
+    second = conn.execute("SELECT fingerprint, url, first_seen FROM findings WHERE audit_run_id = 2 AND rule = 'column-stale'").fetchall()
+    for fp, url, first in second:
+        assert first == (T.isoformat() if fp in old else (T + dt.timedelta(days=1)).isoformat()), url
+    new_urls = {url for fp, url, _ in second if fp not in old}
+    assert new_urls == {site.portal + "xwzx/bmdt/", site.portal + "zcwj/", site.portal + "jyj/col/col1201/index.html"}

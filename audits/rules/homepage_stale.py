@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +48,8 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     if newest is None:
         # navigation-only home page: judge by its second-level pages
         basis = "second_level"
-        second_level = sorted({lk["target"] for lk in ctx.links_from(ctx.root)})
+        targets = sorted({lk["target"] for lk in ctx.links_from(ctx.root)} - {ctx.root})
+        second_level = [pg["url"] for pg in ctx.pages_in(targets) if pg["root"] == ctx.root]
         items = ctx.items_on(second_level)
         newest, future2 = _newest(ctx, items)
         future += future2

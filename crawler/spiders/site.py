@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -80,6 +81,7 @@ class SiteSpider(scrapy.Spider):
         self.query_variants: Counter[tuple[str, str]] = Counter()
         self.scheduled = 0
         self.budget_hit = False
+        self.column_by_path: dict[tuple[str, str, str], str] = {}
 
     # -- settings -------------------------------------------------------------
     def _setting(self, name: str) -> int:
@@ -160,6 +162,10 @@ class SiteSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure):
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest) and not request.meta.get("ga_home"):
+            # forbidden by robots.txt: never fetched, so not a page of this run
+            self.crawler.stats.inc_value("govaudit/skipped/robots")
+            return
         row = self._base_row(request.url, request.meta)
         row["error"] = _error_text(failure)
         response = getattr(failure.value, "response", None)
@@ -220,7 +226,7 @@ class SiteSpider(scrapy.Spider):
                 or (empty and len(items) == 0)
             )
             if column_url is None and looks_like_column:
-                column_url = response.url
+                column_url = self._column_key(response.url, facts.meta.get("ColumnName") or "")
         name, source = self._column_name(facts, meta)
         row.update(
             title=facts.title[:1000],
@@ -276,6 +282,12 @@ class SiteSpider(scrapy.Spider):
             admitted = self._admit(lk.target)
             if admitted:
                 yield self._request(admitted, depth + 1, anchor=lk.anchor, referer=row["url"])
+
+    def _column_key(self, url: str, name: str) -> str:
+        """Query-string variants of one list path with one name are one column (calendars, filters)."""
+        parts = urlsplit(url)
+        key = (parts.netloc, parts.path, name)
+        return self.column_by_path.setdefault(key, url)
 
     def _link_kind(self, target: str, kind: str) -> str:
         if kind in ("page", "attachment", "image") and self.root_of(target) is None:
