@@ -34,6 +34,9 @@ def clean_url(url: str, base: str) -> str | None:
     if not url or url.startswith("#"):
         return None
     try:
+        raw = urlsplit(url)
+        if raw.scheme.lower() in ("http", "https") and not raw.netloc:
+            return None  # "http://" or "http:/path": broken, not relative
         absolute = urljoin(base, url)
         absolute = safe_url_string(absolute, encoding="utf-8")
         parts = urlsplit(absolute)

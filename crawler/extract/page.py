@@ -73,12 +73,13 @@ _META_CANONICAL = {
 # --------------------------------------------------------------------------
 # Text helpers
 # --------------------------------------------------------------------------
-_ZERO_WIDTH = str.maketrans("", "", "\u200b\u200c\u200d\ufeff")
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\ufeff]+")
 
 
 def _norm(text: str) -> str:
     """Collapse all whitespace (incl. U+3000, NBSP, U+2002) to single spaces."""
-    return " ".join(text.translate(_ZERO_WIDTH).split())
+    text = _ZERO_WIDTH_RE.sub("", text)
+    return " ".join(text.split())
 
 
 def _nonws(text: str) -> int:
@@ -328,13 +329,24 @@ _FOOTER_TRANS = str.maketrans(
 _SITE_ID_RE = re.compile(
     r"(?:网站标识码|網站標識碼|网站识别码|網站識別碼)\s*[：:]?\s*((?:bm|BM)\d{8}|\d{10})(?![0-9])"
 )
-_ICP_RE = re.compile(
-    rf"[{_PROV}]\s*ICP\s*[备備]\s*\d{{5,12}}\s*[号號](?:\s*-\s*\d{{1,3}})?", re.I
-)
+# Both patterns start on a literal (fast scan); the province character in
+# front of them is picked up by _with_province().
+_ICP_RE = re.compile(r"ICP\s*[备備]\s*\d{5,12}\s*[号號](?:\s*-\s*\d{1,3})?", re.I)
 _POLICE_RE = re.compile(
-    rf"(?P<prov>[{_PROV}])?\s*(?:公[网網]安[备備](?:案)?|公安[备備]案)\s*(?:[号號]|编号|編號)?\s*[：:]?\s*"
-    r"(?P<num>\d[\d\s-]{8,24}\d)(?![0-9])\s*(?P<hao>[号號])?"
+    r"(?:公[网網]安[备備](?:案)?|公安[备備]案)\s*(?:[号號]|编号|編號)?\s*[：:]?\s*"
+    r"(?P<num>\d[\d-]{8,24}\d)(?![0-9])(?:\s*[号號])?"
 )
+_PROV_SET = frozenset(_PROV)
+
+
+def _with_province(text: str, m: re.Match[str]) -> tuple[bool, str]:
+    """(has province prefix, matched text including that prefix)."""
+    i = m.start() - 1
+    while i >= 0 and text[i] in " \t\r\n":
+        i -= 1
+    if i >= 0 and text[i] in _PROV_SET:
+        return True, text[i:m.end()]
+    return False, m.group(0)
 
 
 def _last(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -344,8 +356,13 @@ def _last(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
     return m
 
 
+_FOOTER_FW_RUN = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0d\u3000\xa0]+")
+
+
 def _footer(text: str) -> FooterIdentity:
-    text = text.translate(_FOOTER_TRANS)
+    # full-width digits/letters to ASCII; one-to-one, and only on the runs
+    # that need it (str.translate over a whole page is slow)
+    text = _FOOTER_FW_RUN.sub(lambda m: m.group().translate(_FOOTER_TRANS), text)
     out = FooterIdentity()
     if "码" in text or "碼" in text:
         m = _last(_SITE_ID_RE, text)
@@ -355,15 +372,13 @@ def _footer(text: str) -> FooterIdentity:
     if "ICP" in text or "icp" in text:
         m = _last(_ICP_RE, text)
         if m:
-            out.icp = re.sub(r"\s+", "", m.group(0))
+            out.icp = re.sub(r"\s+", "", _with_province(text, m)[1])
     if "安" in text:
         m = _last(_POLICE_RE, text)
         if m:
-            num = re.sub(r"\s+", "", m.group("num"))
-            if m.group("prov"):
-                out.police = _norm(m.group(0))
-            else:
-                out.police = num
+            has_prov, whole = _with_province(text, m)
+            # "赣公网安备 36092202000105号" as written; bare "公安备案号：…" -> the number
+            out.police = _norm(whole) if has_prov else m.group("num")
     return out
 
 
@@ -878,7 +893,7 @@ def extract_page(sel: Any, url: str, today: dt.date) -> PageFacts:
     facts.publish_date, facts.publish_date_text, facts.publish_date_source = d, text, source
 
     substantial = main_chars - main_chars * main_ld >= 200 and main_ld < 0.5
-    facts.is_article = bool(facts.meta.get("ArticleTitle")) and (
+    facts.is_article = bool(facts.meta.get("ArticleTitle")) or (
         facts.publish_date is not None and substantial
     )
     return facts

@@ -27,6 +27,7 @@ from crawler.extract.page import extract_page
 from crawler.items import PageRecord
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+_ANY_DAY = dt.date(2100, 1, 1)  # reference date when only "is there a date?" matters
 
 
 class Root:
@@ -302,7 +303,7 @@ class SiteSpider(scrapy.Spider):
         if facts.breadcrumb:
             return facts.breadcrumb[-1], "breadcrumb"
         anchor = (meta.get("ga_anchor") or "").strip()
-        if anchor and len(anchor) <= 30 and not find_dates(anchor, dt.date.today()):
+        if anchor and len(anchor) <= 30 and not find_dates(anchor, _ANY_DAY):
             return anchor, "anchor"
         title = facts.title
         for sep in ("_", "-", "|", "—", "–"):

@@ -1,0 +1,58 @@
+"""A tiny loopback HTTP server with named routes, for bad-input tests."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+Route = tuple[int, dict[str, str], bytes] | Callable[[], tuple[int, dict[str, str], bytes]]
+
+
+class RouteServer:
+    def __init__(self, routes: dict[str, Route], host: str = "127.0.0.1", delay: float = 0.0) -> None:
+        self.routes = routes
+        self.delay = delay
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if outer.delay and self.path != "/robots.txt":
+                    time.sleep(outer.delay)
+                route = outer.routes.get(self.path)
+                if route is None:
+                    status, headers, body = 404, {"Content-Type": "text/html; charset=utf-8"}, "<title>404</title>页面不存在".encode()
+                else:
+                    status, headers, body = route() if callable(route) else route
+                try:
+                    self.send_response(status)
+                    for k, v in headers.items():
+                        self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://{host}:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> RouteServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def html(body: str, charset: str = "utf-8", status: int = 200) -> tuple[int, dict[str, str], bytes]:
+    return status, {"Content-Type": f"text/html; charset={charset}"}, body.encode("utf-8" if charset not in ("gbk", "gb2312") else "gb18030")
