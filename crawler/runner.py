@@ -129,6 +129,9 @@ def run_crawl(db_path: str, urls: list[str], opts: CrawlOptions) -> CrawlResult:
     base["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(base)
     logging.getLogger("scrapy").setLevel(opts.log_level)
+    if opts.log_level != "INFO":
+        # a page that still fails after its retries is a recorded fact, not a crawler error
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     crawler_obj = process.create_crawler(SiteSpider)
 
     def on_closed(spider: Any, reason: str) -> None:

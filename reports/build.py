@@ -107,7 +107,7 @@ def render_markdown(model: ReportModel) -> str:
             out += ["### 栏目更新情况", "", "| 栏目 | 类型 | 条目数 | 最新日期 | 距今天数 |", "|---|---|---|---|---|"]
             for col in s.columns:
                 days = col["days"] if col["days"] is not None else "—"
-                out.append(f"| {md(col['name'])} | {col['type']} | {col['items']} | {col['newest'] or '—'} | {days} |")
+                out.append(f"| {md(col['name'])} | {col['type']} | {col['n_items']} | {col['newest'] or '—'} | {days} |")
     return "\n".join(out) + "\n"
 
 

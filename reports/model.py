@@ -103,7 +103,7 @@ def _column_table(db: sqlite_utils.Database, crawl_run_id: int, root: str, as_of
         days = None
         if c["newest_date"]:
             days = (date.fromisoformat(as_of) - date.fromisoformat(c["newest_date"])).days
-        rows.append({"name": c["name"] or c["url"], "url": c["url"], "type": COLUMN_TYPES[ctype], "items": c["items"], "newest": c["newest_date"], "days": days})
+        rows.append({"name": c["name"] or c["url"], "url": c["url"], "type": COLUMN_TYPES[ctype], "n_items": c["items"], "newest": c["newest_date"], "days": days})
     return rows
 
 

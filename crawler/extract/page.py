@@ -163,23 +163,37 @@ class _Stream:
 
         def emit(text: str, owner: Any) -> None:
             nonlocal off, chars, lchars
+            if text.isspace():
+                # indentation between tags: one space at most, none after a break
+                if not parts or parts[-1] == "\n" or parts[-1][-1:].isspace():
+                    return
+                text = " "
+                n = 0
+            else:
+                n = nonws(text)
             parts.append(text)
             owners.append(owner)
             offs.append(off)
             in_link.append(link_depth > 0)
             bdepth_l.append(bdepth)
             off += len(text)
-            n = nonws(text)
-            chars += n
-            if link_depth:
-                lchars += n
-            elif bdepth == 0 and blocks and n:
-                b = blocks[-1]
-                credit[b] = credit.get(b, 0) + n
+            if n:
+                chars += n
+                if link_depth:
+                    lchars += n
+                elif bdepth == 0 and blocks:
+                    b = blocks[-1]
+                    credit[b] = credit.get(b, 0) + n
 
         def sep() -> None:
             nonlocal off
             if parts and parts[-1] != "\n":
+                if parts[-1] == " ":
+                    # a lone space right before a break adds nothing
+                    parts[-1] = "\n"
+                    owners[-1] = None
+                    in_link[-1] = False
+                    return
                 parts.append("\n")
                 owners.append(None)
                 offs.append(off)
@@ -187,79 +201,85 @@ class _Stream:
                 bdepth_l.append(bdepth)
                 off += 1
 
-        stack: list[tuple] = [(t, None) for t in reversed(tops)]
-        while stack:
-            el, closing = stack.pop()
-            if closing is not None:
-                is_block, is_link, is_boiler = closing
-                if is_block:
-                    sep()
-                    blocks.pop()
-                if is_link:
-                    link_depth -= 1
-                if is_boiler:
-                    bdepth -= 1
-                end[el] = (len(parts), off, chars, lchars, nlinks, bdepth)
-                if el.tail and el.getparent() is not None:
-                    emit(el.tail, el.getparent())
-                continue
-            tag = el.tag
-            if not isinstance(tag, str):
-                # comment / processing instruction / entity: no text of its own
-                if tag is etree.Comment and el.text:
+        open_els: list[Any] = []  # currently open elements (parents of what comes next)
+        closing: list[tuple[bool, bool, bool]] = []
+        skip_depth = 0  # >0 while inside a skipped element (its 'end' still arrives)
+        for top in tops:
+            walker = etree.iterwalk(top, events=("start", "end", "comment"))
+            for event, el in walker:
+                if event == "comment":
                     ctext = el.text
-                    if "ZJEG_RSS.content.begin" in ctext and hanweb_begin is None:
-                        hanweb_begin = len(parts)
-                    elif "ZJEG_RSS.content.end" in ctext and hanweb_begin is not None and hanweb_end is None:
-                        hanweb_end = len(parts)
-                if el.tail and el.getparent() is not None:
-                    emit(el.tail, el.getparent())
-                continue
-            tag = tag.lower()
-            if tag in _SKIP_TAGS:
-                if el.tail and el.getparent() is not None:
-                    emit(el.tail, el.getparent())
-                continue
-            is_block = tag in _BLOCK_TAGS
-            is_link = tag == "a"
-            cls = el.get("class")
-            eid = el.get("id")
-            is_boiler = tag in _BOILER_TAGS
-            if cls or eid:
-                attrs = f"{cls or ''} {eid or ''}"
-                if not is_boiler and _BOILER_ATTR_RE.search(attrs):
-                    is_boiler = True
-                if cls:
-                    for tok in cls.split():
-                        kind = _CLASS_KIND.get(tok.lower())
-                        if kind:
-                            containers.setdefault(kind, []).append(el)
-                if eid:
-                    kind = _ID_KIND.get(eid.strip().lower())
-                    if kind:
-                        containers.setdefault(kind, []).append(el)
-            if tag == "ucapcontent":
-                containers.setdefault("ucap", []).append(el)
-            elif tag == "ucaptitle" and ucaptitle_off is None:
-                ucaptitle_off = off
-            elif tag == "h1" and h1_off is None:
-                h1_off = off
-            if is_block:
-                sep()
-                blocks.append(el)
-            if is_link:
-                link_depth += 1
-                nlinks += 1
-            if is_boiler:
-                bdepth += 1
-            start[el] = (len(parts), off, chars, lchars, nlinks, bdepth)
-            stack.append((el, (is_block, is_link, is_boiler)))
-            if el.text:
-                emit(el.text, el)
-            children = list(el)
-            if children:
-                children.reverse()
-                stack.extend((c, None) for c in children)
+                    if ctext and "ZJEG_RSS" in ctext:
+                        if "content.begin" in ctext and hanweb_begin is None:
+                            hanweb_begin = len(parts)
+                        elif "content.end" in ctext and hanweb_begin is not None and hanweb_end is None:
+                            hanweb_end = len(parts)
+                    if open_els and el.tail:
+                        emit(el.tail, open_els[-1])
+                    continue
+                tag = el.tag
+                if event == "start":
+                    if not isinstance(tag, str) or tag.lower() in _SKIP_TAGS:
+                        walker.skip_subtree()
+                        skip_depth += 1
+                        continue
+                    tag = tag.lower()
+                    is_block = tag in _BLOCK_TAGS
+                    is_link = tag == "a"
+                    is_boiler = tag in _BOILER_TAGS
+                    cls = el.get("class")
+                    eid = el.get("id")
+                    if cls or eid:
+                        if not is_boiler and _BOILER_ATTR_RE.search(f"{cls or ''} {eid or ''}"):
+                            is_boiler = True
+                        if cls:
+                            for tok in cls.split():
+                                kind = _CLASS_KIND.get(tok.lower())
+                                if kind:
+                                    containers.setdefault(kind, []).append(el)
+                        if eid:
+                            kind = _ID_KIND.get(eid.strip().lower())
+                            if kind:
+                                containers.setdefault(kind, []).append(el)
+                    if tag == "ucapcontent":
+                        containers.setdefault("ucap", []).append(el)
+                    elif tag == "ucaptitle" and ucaptitle_off is None:
+                        ucaptitle_off = off
+                    elif tag == "h1" and h1_off is None:
+                        h1_off = off
+                    if is_block:
+                        sep()
+                        blocks.append(el)
+                    if is_link:
+                        link_depth += 1
+                        nlinks += 1
+                    if is_boiler:
+                        bdepth += 1
+                    start[el] = (len(parts), off, chars, lchars, nlinks, bdepth)
+                    open_els.append(el)
+                    closing.append((is_block, is_link, is_boiler))
+                    text = el.text
+                    if text:
+                        emit(text, el)
+                    continue
+                # event == "end"
+                if skip_depth and (not isinstance(tag, str) or tag.lower() in _SKIP_TAGS) and (
+                    not open_els or open_els[-1] is not el
+                ):
+                    skip_depth -= 1
+                else:
+                    open_els.pop()
+                    is_block, is_link, is_boiler = closing.pop()
+                    if is_block:
+                        sep()
+                        blocks.pop()
+                    if is_link:
+                        link_depth -= 1
+                    if is_boiler:
+                        bdepth -= 1
+                    end[el] = (len(parts), off, chars, lchars, nlinks, bdepth)
+                if open_els and el.tail:
+                    emit(el.tail, open_els[-1])
 
         self.parts = parts
         self.owners = owners

@@ -220,8 +220,10 @@ class SiteSpider(scrapy.Spider):
             body_text = " ".join(sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
             empty = has_empty_marker(body_text)
             pagination = extract_pagination(sel, text, response.url)
+            # a query-string page with nothing dated on it (calendar, search result) is not a column
+            named_list = facts.meta.get("ColumnName") and not facts.meta.get("ArticleTitle")
             looks_like_column = bool(
-                (facts.meta.get("ColumnName") and not facts.meta.get("ArticleTitle"))
+                (named_list and (items or not urlsplit(response.url).query))
                 or len(items) >= 3
                 or pagination
                 or (empty and len(items) == 0)
