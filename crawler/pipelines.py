@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import sqlite_utils
@@ -12,6 +13,7 @@ from crawler.items import PageRecord
 from crawler.store import open_db
 
 log = logging.getLogger(__name__)
+FLUSH_SECONDS = 5.0  # a killed crawl loses at most this much work
 
 
 class _Column:
@@ -41,6 +43,7 @@ class SQLitePipeline:
         self.items: list[dict[str, Any]] = []
         self.columns: dict[str, _Column] = {}
         self.written = 0
+        self.last_flush = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SQLitePipeline:
@@ -60,7 +63,7 @@ class SQLitePipeline:
         self.items.extend({"run_id": rid, "column_url": item.column_url, **i} for i in item.items)
         if item.column_url:
             self._add_to_column(item)
-        if len(self.pages) >= self.batch_size:
+        if len(self.pages) >= self.batch_size or time.monotonic() - self.last_flush > FLUSH_SECONDS:
             self.flush()
         return item
 
@@ -85,6 +88,7 @@ class SQLitePipeline:
             col.oldest = d if col.oldest is None or d < col.oldest else col.oldest
 
     def flush(self) -> None:
+        self.last_flush = time.monotonic()
         if not (self.pages or self.links or self.items):
             return
         with self.db.atomic():

@@ -154,7 +154,9 @@ def run_crawl(db_path: str, urls: list[str], opts: CrawlOptions) -> CrawlResult:
         status, reason = "partial", "interrupted"
         raise
     except BaseException as exc:
-        status, reason = "failed", f"{type(exc).__name__}: {exc}"
+        # a crash keeps what was stored: partial when pages were written, else failed
+        written = db.execute("SELECT count(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()[0]
+        status, reason = ("partial" if written else "failed"), f"{type(exc).__name__}: {exc}"
         raise
     finally:
         stats = crawler_obj.stats.get_stats() if crawler_obj.stats else {}

@@ -176,6 +176,7 @@ def open_db(path: str | os.PathLike[str], *, create: bool = True) -> sqlite_util
         from audits.store import audit_migrations  # lazy: audits depends on crawler, not reverse at import
 
         audit_migrations.apply(db)
+        close_abandoned_runs(db)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{p}: cannot use database: {exc}") from exc
     return db
@@ -210,7 +211,6 @@ def close_abandoned_runs(db: sqlite_utils.Database) -> int:
 
 
 def start_run(db: sqlite_utils.Database, roots: list[str], settings: dict[str, Any], today: dt.date) -> int:
-    close_abandoned_runs(db)
     table = db["crawl_runs"]
     table.insert(
         {

@@ -162,3 +162,30 @@ def test_interrupt_marks_run_partial_and_keeps_earlier_runs(tmp_path):
     n2 = conn.execute("SELECT count(*) FROM pages WHERE run_id = 2").fetchone()[0]
     assert 1 <= n2 < 61
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_killed_crawl_is_marked_partial_on_next_open(tmp_path):
+    routes = {"/": html("<title>首页</title>" + "".join(f"<a href='/p{i}.html'>页面{i}</a>" for i in range(40)))}
+    routes.update({f"/p{i}.html": html(f"<title>页面{i}</title>") for i in range(40)})
+    db = tmp_path / "k.db"
+    with RouteServer(routes, delay=0.3) as slow:
+        proc = subprocess.Popen([*GOVAUDIT, "crawl", "--db", str(db), "--concurrency", "1", slow.url],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(3)
+        proc.kill()
+        proc.wait(timeout=30)
+    listing = run("runs", "--db", str(db))
+    assert listing.returncode == 0
+    assert "crawl 1: partial" in listing.stdout and "process ended" in listing.stdout
+
+
+def test_page_budget_makes_a_partial_run(tmp_path):
+    routes = {"/": html("<title>首页</title>" + "".join(f"<a href='/p{i}.html'>页面{i}</a>" for i in range(30)))}
+    routes.update({f"/p{i}.html": html(f"<title>页面{i}</title>") for i in range(30)})
+    db = tmp_path / "b.db"
+    with RouteServer(routes) as srv:
+        proc = run("crawl", "--db", str(db), "--max-pages", "10", srv.url)
+    assert proc.returncode == 0, proc.stderr
+    assert "partial (max pages reached)" in proc.stdout
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 10

@@ -174,3 +174,11 @@ def test_second_run_keeps_the_first(site, crawled, tmp_path):
         assert first == (T.isoformat() if fp in old else (T + dt.timedelta(days=1)).isoformat()), url
     new_urls = {url for fp, url, _ in second if fp not in old}
     assert new_urls == {site.portal + "xwzx/bmdt/", site.portal + "zcwj/", site.portal + "jyj/col/col1201/index.html"}
+
+
+def test_ignore_robots_reaches_the_disallowed_column(site, tmp_path):
+    db = tmp_path / "r.db"
+    run("crawl", "--db", str(db), "--ignore-robots", "--today", T.isoformat(), site.portal)
+    run("audit", "--db", str(db), "--as-of", T.isoformat())
+    found = [json.loads(x) for x in run("findings", "--db", str(db)).stdout.splitlines()]
+    assert ("column-stale", site.portal + "admin/old/") in _pairs(found)

@@ -324,10 +324,12 @@ def test_001_breadcrumb() -> None:
 
 
 BREADCRUMBS = {
+    "004": ["网站首页", "数据开放", "政府数据", "统计信息", "统计公报"],  # 您当前的位置：
     "005": ["首页", "发展改革工作", "投资管理和项目推进", "投资运行"],  # nested tables
     "006": ["首页", "要闻", "山西要闻"],  # ul.breadcrumb, last item plain text
     "007": ["首页", "国务院公报", "2007年第23号"],  # no label; 字号/打印 tools inside the box
     "008": ["首页", "政务公开", "规划信息", "中长期发展规划"],  # separators drawn by CSS
+    "009": ["首页", "政务公开", "政府信息公开", "平潭综合实验区财政金融局", "法定主动公开内容", "财税相关政策及解读"],
 }
 
 
@@ -576,3 +578,24 @@ def test_sidebar_list_dates_are_not_the_article_date() -> None:
         f'<div class="TRS_Editor">{LONG_BODY}</div></body></html>'
     )
     assert (f.publish_date, f.publish_date_source) == (None, None)
+
+
+def test_duplicated_metadata_block_and_labels_outside_it() -> None:
+    block = (
+        '<table class="{cls}"><tr><td>索引号：</td><td>{idx}</td><td>发布机构：</td><td>某局</td></tr>'
+        "<tr><td>成文日期：</td><td>2026-06-01</td><td>文号：</td><td>某发〔2026〕1号</td></tr></table>"
+    )
+    f = page(
+        "<html><body>"
+        + block.format(cls="pc", idx="A-1")
+        + '<h1>标题</h1><div class="info"><span>来源：某某日报</span></div>'
+        + f'<div id="zoom">{LONG_BODY * 4}</div>'
+        + block.format(cls="mobile", idx="B-2")
+        + "</body></html>"
+    )
+    assert f.doc_meta == {
+        "索引号": "A-1",
+        "发布机构": "某局",
+        "成文日期": "2026-06-01",
+        "文号": "某发〔2026〕1号",
+    }

@@ -107,8 +107,9 @@ _BOILER_ATTR_RE = re.compile(
 )
 
 # Known CMS body containers, most specific first.
+# (Hanweb's <!--ZJEG_RSS.content.begin/end--> markers are handled first, apart.)
 _CONTAINER_KINDS = (
-    "hanweb", "ucap", "trs", "zoom", "article_content", "article-content",
+    "ucap", "trs", "zoom", "article_content", "article-content",
     "pages_content", "main-txt", "#content", ".content",
 )
 _GENERIC_KINDS = frozenset({"#content", ".content"})
@@ -405,7 +406,7 @@ def _footer(text: str) -> FooterIdentity:
 # --------------------------------------------------------------------------
 # Breadcrumb
 # --------------------------------------------------------------------------
-_CRUMB_LABEL_RE = re.compile(r"(?:当前|您的|你的|所在|现在的|目前)\s*位置|位置导航|当前栏目")
+_CRUMB_LABEL_RE = re.compile(r"(?:当前|您|你|所在|现在|目前)的?\s*位置|位置导航")
 _CRUMB_ATTR_RE = re.compile(r"crumb|position|location|dqwz|weizhi|lujing|curpos|curmb|path", re.I)
 _CRUMB_HOME_RE = re.compile(r"首\s*页\s*(?:>|＞|»|›|→|/)")
 _CRUMB_SEP_RE = re.compile(r">|＞|»|›|→|(?:^|\s)/(?:\s|$)|(?:^|\s)\|(?:\s|$)")
@@ -467,20 +468,21 @@ def _crumb_items(st: _Stream, box: Any) -> list[str]:
         items = [li for li in box.iter("li")] or [a for a in box.iter("a")]
         segs = [_norm("".join(x.itertext())) for x in items]
     out: list[str] = []
-    for k, s in enumerate(segs):
-        if not out:
-            s = _CRUMB_PREFIX_RE.sub("", s) if _CRUMB_LABEL_RE.search(s) or "位置" in s else s
+    for s in segs:
+        if not out and "位置" in s or "导航" in s:
+            s = _CRUMB_PREFIX_RE.sub("", s)
         s = s.strip(" ：:")
         if s:
             out.append(s)
-    return out if len(out) >= 1 else []
+    return out
 
 
 def _breadcrumb(st: _Stream) -> list[str]:
     text = st.text
     boxes: list[Any] = []
-    m = _CRUMB_LABEL_RE.search(text)
-    if m:
+    for k, m in enumerate(_CRUMB_LABEL_RE.finditer(text)):
+        if k == 3:
+            break
         owner = st.owners[st.part_at(m.start())]
         box = _climb_to_links(st, owner)
         if box is not None:
@@ -548,6 +550,7 @@ _STRONG_RE = re.compile(rf"^\s*(?P<label>{_label_alt(_STRONG_LABELS)})\s*(?P<col
 _ANY_LABEL_RE = re.compile(
     rf"^\s*(?P<label>{_label_alt(_STRONG_LABELS + _WEAK_LABELS)})\s*(?P<colon>[：:])?"
 )
+_LABEL_FIRST = frozenset(lab[0] for lab in _STRONG_LABELS + _WEAK_LABELS)
 _GENERIC_LABEL_RE = re.compile(
     r"^\s*(?P<label>[\u4e00-\u9fff](?:[\u4e00-\u9fff]|\s){0,12}?[\u4e00-\u9fff])\s*(?P<colon>[：:])"
 )
@@ -567,18 +570,24 @@ def _key(label: str) -> str:
 
 
 def _doc_block(st: _Stream) -> Any | None:
+    """The smallest element holding the strong 信息公开 labels.
+
+    Normally the lowest common ancestor of all of them.  When that is a big
+    element (labels scattered over the page, or a duplicated desktop + mobile
+    block), the deepest element holding at least half of them instead, so the
+    block does not blow up to <body>.
+    """
     counts: dict[Any, int] = {}
     depth_of: dict[Any, int] = {}
-    n = 0
+    first = _LABEL_FIRST
     for i, text in enumerate(st.parts):
         owner = st.owners[i]
         if owner is None or st.in_link[i] or len(text) > 200:
             continue
-        if _label_match(_STRONG_RE, text) is None:
+        if text.lstrip()[:1] not in first or _label_match(_STRONG_RE, text) is None:
             continue
-        n += 1
-        e, d = owner, 0
         chain = []
+        e = owner
         while e is not None:
             chain.append(e)
             e = e.getparent()
@@ -586,13 +595,19 @@ def _doc_block(st: _Stream) -> Any | None:
         for k, e in enumerate(chain):
             counts[e] = counts.get(e, 0) + 1
             depth_of[e] = depth - k
-    if n < 2:
+    if not counts:
         return None
     best = max(counts.values())
     if best < 2:
         return None
-    cands = [e for e, c in counts.items() if c == best]
-    return max(cands, key=lambda e: depth_of[e])
+    def deepest(need: int) -> Any | None:
+        cands = [e for e, c in counts.items() if c >= need and e in st.start]
+        return max(cands, key=lambda e: (depth_of[e], -st.start[e][_OFF])) if cands else None
+
+    lca = deepest(best)
+    if lca is not None and st.chars(lca) <= 3000:
+        return lca  # all labels in one compact element (possibly split in parts)
+    return deepest(max(2, (best + 1) // 2)) or lca
 
 
 def _doc_meta(st: _Stream, block: Any) -> dict[str, str]:
@@ -619,7 +634,7 @@ def _doc_meta(st: _Stream, block: Any) -> dict[str, str]:
             lab_chars = _nonws(text)
             row = owner
             while row is not block:
-                if row.tag in _ROW_TAGS if isinstance(row.tag, str) else False:
+                if row.tag in _ROW_TAGS:
                     break
                 if st.chars(row) > lab_chars:
                     break
@@ -644,7 +659,7 @@ def _doc_meta(st: _Stream, block: Any) -> dict[str, str]:
 # Main text
 # --------------------------------------------------------------------------
 def _main_container(st: _Stream) -> tuple[Any | None, str | None]:
-    for kind in _CONTAINER_KINDS[1:]:
+    for kind in _CONTAINER_KINDS:
         els = st.containers.get(kind)
         if not els:
             continue
@@ -742,8 +757,8 @@ def _visible_dates(
         owner = st.owners[pidx]
         if owner is None or st.in_link[pidx] or st.bdepth[pidx] > 0:
             continue
-        if block is not None and st.contains(block, m.start()):
-            continue
+        if block is not None and st.contains(block, m.start()) and st.chars(block) <= 5000:
+            continue  # 信息公开 block dates are read through doc_meta
         if _in_link_list(st, owner):
             continue
         out.append((m.start(), found[0], window[found[0].start:found[0].end]))

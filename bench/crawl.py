@@ -1,0 +1,462 @@
+"""Crawl speed and memory of `govaudit crawl`, side by side with a plain Scrapy spider and wget.
+
+    make bench                                   # = .venv/bin/python bench/crawl.py (10,000 pages)
+    .venv/bin/python bench/crawl.py --pages 2000 # a quicker run
+    .venv/bin/python bench/crawl.py --tools govaudit --profile   # also profile govaudit (cProfile)
+
+1. bench/gensite.py generates a government-like site of --pages HTML pages in
+   memory and serves it on 127.0.0.1 from its own process (its CPU is not
+   counted in the crawlers' numbers; it is reported next to them).
+2. A quick concurrent fetch (16 keep-alive connections) measures what the
+   server can deliver, so it is known not to be the bottleneck.
+3. Each tool runs in a subprocess against the same site: wall time, CPU time,
+   peak RSS of its process tree (psutil, polled every 0.2 s, and the kernel's
+   ru_maxrss), pages served to it (counted by the server).
+4. A table is printed and bench/out/results.json written (bench/out/ is git-ignored).
+
+Nothing leaves the machine: server and crawlers use loopback only, proxy
+variables are removed from the children's environment, and tldextract is
+kept offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import queue
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+TODAY = "2026-11-20"  # the site's reference date (gensite.TODAY)
+POLL = 0.2
+PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "ftp_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "FTP_PROXY")
+
+
+def _psutil():
+    try:
+        import psutil
+    except ImportError:
+        print("psutil is missing; installing it into this environment (pip install psutil)", flush=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "psutil"], check=True)
+        import psutil
+    return psutil
+
+
+psutil = _psutil()
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in PROXY_VARS}
+    env["no_proxy"] = env["NO_PROXY"] = "127.0.0.1,localhost"
+    env["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _get(url: str, timeout: float = 10) -> bytes:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+    with opener.open(url, timeout=timeout) as r:
+        return r.read()
+
+
+# -- the site server ----------------------------------------------------------------
+
+class SiteServer:
+    def __init__(self, pages: int, log_dir: Path) -> None:
+        self.pages = pages
+        self.err = open(log_dir / "server.err", "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(BENCH / "gensite.py"), "--pages", str(pages), "--host", "127.0.0.1"],
+            stdout=subprocess.PIPE, stderr=self.err, env=child_env(), cwd=str(BENCH),
+        )
+        lines: queue.Queue[bytes] = queue.Queue()
+        threading.Thread(target=lambda: lines.put(self.proc.stdout.readline()), daemon=True).start()  # type: ignore[union-attr]
+        try:
+            line = lines.get(timeout=max(120, pages / 50)).decode()
+        except queue.Empty:
+            self.stop()
+            raise SystemExit("the bench site did not start in time") from None
+        if not line.startswith("READY "):
+            self.stop()
+            raise SystemExit(f"the bench site failed to start: {(log_dir / 'server.err').read_text()[-2000:]}")
+        fields = line.split()
+        self.root = fields[1]
+        self.info = dict(f.split("=", 1) for f in fields[2:])
+        self.ps = psutil.Process(self.proc.pid)
+        self.rss_mb = self.ps.memory_info().rss / 2**20
+
+    def cpu(self) -> float:
+        t = self.ps.cpu_times()
+        return t.user + t.system
+
+    def stats(self) -> dict:
+        return json.loads(_get(self.root + "__bench/stats"))
+
+    def reset(self) -> None:
+        _get(self.root + "__bench/reset")
+
+    def paths(self) -> list[str]:
+        return _get(self.root + "__bench/paths", timeout=60).decode().split("\n")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.err.close()
+
+
+async def _fetch_all(host: str, port: int, paths: list[str], connections: int) -> tuple[int, int]:
+    it = iter(paths)
+    done = [0, 0]
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection(host, port)
+        for path in it:
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: bench-check\r\n\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+            body = await reader.readexactly(int(m.group(1)) if m else 0)
+            done[0] += 1
+            done[1] += len(body)
+        writer.close()
+        await writer.wait_closed()
+
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return done[0], done[1]
+
+
+def server_check(server: SiteServer, n: int, connections: int = 16) -> dict:
+    """Fetch n pages over `connections` keep-alive connections: what the server delivers at most
+    (a lower bound when the Python client, not the server, is the one at 100% CPU)."""
+    paths = server.paths()[:n]
+    host, port = server.root.split("//", 1)[1].rstrip("/").split(":")
+    client = psutil.Process()
+    c0, s0, t0 = sum(client.cpu_times()[:2]), server.cpu(), time.perf_counter()
+    count, nbytes = asyncio.run(_fetch_all(host, int(port), paths, connections))
+    wall = time.perf_counter() - t0
+    c1, s1 = sum(client.cpu_times()[:2]), server.cpu()
+    server.reset()
+    return {
+        "requests": count,
+        "connections": connections,
+        "seconds": round(wall, 3),
+        "pages_per_s": round(count / wall, 1),
+        "mb_per_s": round(nbytes / wall / 1e6, 1),
+        "server_cpu_pct": round(100 * (s1 - s0) / wall, 1),
+        "client_cpu_pct": round(100 * (c1 - c0) / wall, 1),
+    }
+
+
+# -- measuring one tool ---------------------------------------------------------------
+
+def _tree_rss(proc) -> int:
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: Path = REPO) -> dict:
+    """Run cmd to its end; wall time, CPU time, peak RSS of its process tree, pages the server served it."""
+    server.reset()
+    out = open(log_dir / f"{name}.out", "wb")
+    err = open(log_dir / f"{name}.err", "wb")
+    s0 = server.cpu()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=child_env(), cwd=str(cwd))
+    peak = [0]
+    samples = [0]
+    stop = threading.Event()
+
+    def sampler() -> None:
+        try:
+            ps = psutil.Process(proc.pid)
+        except psutil.Error:
+            return
+        while not stop.is_set():
+            rss = _tree_rss(ps)
+            peak[0] = max(peak[0], rss)
+            samples[0] += 1
+            stop.wait(POLL)
+
+    th = threading.Thread(target=sampler, daemon=True)
+    th.start()
+    _pid, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    stop.set()
+    th.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    s1 = server.cpu()
+    out.close()
+    err.close()
+    st = server.stats()
+    maxrss = ru.ru_maxrss * 1024  # kB on Linux
+    peak_rss = max(peak[0], maxrss)
+    cpu = ru.ru_utime + ru.ru_stime
+    return {
+        "tool": name,
+        "cmd": cmd,
+        "exit_code": proc.returncode,
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "cpu_pct": round(100 * cpu / wall, 1),
+        "peak_rss_mb": round(peak_rss / 2**20, 1),
+        "peak_rss_polled_mb": round(peak[0] / 2**20, 1),
+        "ru_maxrss_mb": round(maxrss / 2**20, 1),
+        "rss_samples": samples[0],
+        "pages": st["html_200"],
+        "pages_per_s": round(st["html_200"] / wall, 1),
+        "server": st,
+        "server_cpu_s": round(s1 - s0, 2),
+        "server_cpu_pct": round(100 * (s1 - s0) / wall, 1),
+    }
+
+
+# -- the tools -----------------------------------------------------------------------
+
+def govaudit_cmd() -> list[str]:
+    exe = Path(sys.executable).parent / "govaudit"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "crawler.cli"]
+
+
+def db_summary(db: Path) -> dict:
+    size = sum(p.stat().st_size for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists())
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        rows = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        run = con.execute("SELECT id, status, reason, pages, errors, stats_json FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    stats = json.loads(run[5] or "{}") if run else {}
+    return {
+        "size_mb": round(size / 1e6, 1),
+        "rows": rows,
+        "run": {"id": run[0], "status": run[1], "reason": run[2], "pages": run[3], "errors": run[4]} if run else None,
+        "scrapy_elapsed_s": stats.get("elapsed_time_seconds"),
+    }
+
+
+def run_govaudit(server: SiteServer, tmp: Path, log_dir: Path, max_pages: int) -> dict:
+    db = tmp / "bench.db"
+    cmd = [*govaudit_cmd(), "crawl", "--db", str(db), "--max-pages", str(max_pages), "--today", TODAY, server.root]
+    r = measure("govaudit", cmd, server, log_dir)
+    r["db"] = db_summary(db)
+    r["crawl_s"] = r["db"]["scrapy_elapsed_s"]
+    r["note"] = f"run {r['db']['run']['status']}" if r["db"]["run"] else "no run recorded"
+    return r
+
+
+def run_scrapy(server: SiteServer, tmp: Path, log_dir: Path) -> dict:
+    stats_file = tmp / "plain_stats.json"
+    cmd = [sys.executable, str(BENCH / "plain_spider.py"), server.root, "--stats", str(stats_file)]
+    r = measure("scrapy-plain", cmd, server, log_dir)
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    r["crawl_s"] = stats.get("elapsed_time_seconds")
+    r["scrapy_stats"] = {k: v for k, v in stats.items() if k.startswith(("downloader/response_count", "elapsed", "response_received", "plain/", "dupefilter", "finish_reason"))}
+    r["note"] = f"finish: {stats.get('finish_reason', '?')}"
+    return r
+
+
+def run_wget(server: SiteServer, tmp: Path, log_dir: Path) -> dict | None:
+    wget = shutil.which("wget")
+    if not wget:
+        print("wget not installed: skipped (apt-get install -y wget)", flush=True)
+        return None
+    target = tmp / "wget"
+    target.mkdir(exist_ok=True)
+    cmd = [wget, "--recursive", "--level=inf", "--no-parent", "--delete-after", "-q", "--no-proxy",
+           "-e", "robots=on", "-P", str(target), server.root]
+    r = measure("wget", cmd, server, log_dir)
+    r["crawl_s"] = None
+    r["note"] = f"exit {r['exit_code']}, 1 connection"
+    try:
+        r["version"] = subprocess.run([wget, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    except OSError:
+        pass
+    return r
+
+
+def run_profile(server: SiteServer, tmp: Path, log_dir: Path, out_dir: Path, max_pages: int, top: int = 25) -> dict:
+    import pstats
+
+    prof = out_dir / "govaudit.prof"
+    db = tmp / "profile.db"
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "crawler.cli", "crawl", "--db", str(db),
+           "--max-pages", str(max_pages), "--today", TODAY, server.root]
+    r = measure("govaudit-cprofile", cmd, server, log_dir)
+    st = pstats.Stats(str(prof))
+    total = st.total_tt  # type: ignore[attr-defined]
+    rows = []
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
+        rows.append({"function": f"{_short(file)}:{line}({func})", "ncalls": nc, "tottime": round(tt, 2), "cumtime": round(ct, 2),
+                     "cum_pct": round(100 * ct / total, 1), "tot_pct": round(100 * tt / total, 1)})
+    by_cum = sorted(rows, key=lambda x: -x["cumtime"])
+    by_tot = sorted(rows, key=lambda x: -x["tottime"])
+    with open(out_dir / "profile.txt", "w", encoding="utf-8") as f:
+        st.stream = f  # type: ignore[attr-defined]
+        st.sort_stats("cumulative").print_stats(60)
+        st.sort_stats("tottime").print_stats(40)
+    return {"run": r, "total_s": round(total, 2), "by_cumulative": by_cum[:top * 3], "by_tottime": by_tot[:top]}
+
+
+def _short(file: str) -> str:
+    for marker in ("site-packages/", "/work/main/", str(REPO) + "/"):
+        if marker in file:
+            return file.split(marker, 1)[1]
+    return file
+
+
+# -- output ----------------------------------------------------------------------------
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import scrapy
+
+        scrapy_v = scrapy.__version__
+    except Exception:  # noqa: BLE001
+        scrapy_v = "?"
+    return {"cpus": os.cpu_count(), "cpu_model": model, "mem_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "scrapy": scrapy_v, "kernel": platform.release()}
+
+
+def table(runs: list[dict]) -> str:
+    head = ["tool", "pages", "wall s", "pages/s", "crawl pages/s", "CPU s", "CPU %", "peak RSS MB", "server CPU %", "note"]
+    rows = []
+    for r in runs:
+        crawl = f"{r['pages'] / r['crawl_s']:.0f}" if r.get("crawl_s") else "-"
+        rows.append([r["tool"], str(r["pages"]), f"{r['wall_s']:.1f}", f"{r['pages_per_s']:.0f}", crawl, f"{r['cpu_s']:.1f}",
+                     f"{r['cpu_pct']:.0f}", f"{r['peak_rss_mb']:.0f}", f"{r['server_cpu_pct']:.0f}", r.get("note", "")])
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="govaudit crawl speed and memory vs plain Scrapy and wget")
+    ap.add_argument("--pages", type=int, default=10000, help="HTML pages in the generated site (default 10000)")
+    ap.add_argument("--tools", default="govaudit,scrapy,wget", help="comma-separated subset of govaudit,scrapy,wget")
+    ap.add_argument("--profile", action="store_true", help="also run govaudit under cProfile (bench/out/profile.txt)")
+    ap.add_argument("--out", default=str(BENCH / "out"), help="output directory (default bench/out)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, logs)")
+    args = ap.parse_args(argv)
+    tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    bad = set(tools) - {"govaudit", "scrapy", "wget"}
+    if bad:
+        ap.error(f"unknown tool(s): {', '.join(sorted(bad))}")
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="govaudit-bench-"))
+    log_dir = tmp / "logs"
+    log_dir.mkdir()
+    max_pages = max(20000, 2 * args.pages)
+
+    info = machine()
+    print(f"machine: {info['cpus']} CPUs ({info['cpu_model']}), {info['mem_gb']} GB, Python {info['python']}, Scrapy {info['scrapy']}")
+    print(f"generating and serving a {args.pages}-page site …", flush=True)
+    server = SiteServer(args.pages, log_dir)
+    results: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": info, "pages": args.pages}
+    try:
+        results["site"] = {"root": server.root, **server.info, "server_rss_mb": round(server.rss_mb, 1)}
+        print(f"site: {server.root}  {server.info['pages']} pages, {int(server.info['bytes']) / 1e6:.0f} MB of HTML "
+              f"(avg {int(server.info['bytes']) / args.pages / 1024:.1f} KB), {server.info['columns']} columns, "
+              f"generated in {server.info['gen_seconds']} s, server RSS {server.rss_mb:.0f} MB", flush=True)
+        chk = server_check(server, min(args.pages, 5000))
+        results["server_check"] = chk
+        print(f"server check: {chk['requests']} pages in {chk['seconds']} s over {chk['connections']} keep-alive connections = "
+              f"{chk['pages_per_s']:.0f} pages/s ({chk['mb_per_s']} MB/s); server CPU {chk['server_cpu_pct']:.0f}%, "
+              f"client CPU {chk['client_cpu_pct']:.0f}%", flush=True)
+
+        runs = []
+        for tool in tools:
+            print(f"running {tool} …", flush=True)
+            if tool == "govaudit":
+                r = run_govaudit(server, tmp, log_dir, max_pages)
+            elif tool == "scrapy":
+                r = run_scrapy(server, tmp, log_dir)
+            else:
+                r = run_wget(server, tmp, log_dir)
+            if r is None:
+                continue
+            runs.append(r)
+            print(f"  {r['pages']} pages in {r['wall_s']} s = {r['pages_per_s']:.0f} pages/s, peak RSS {r['peak_rss_mb']:.0f} MB, "
+                  f"exit {r['exit_code']}", flush=True)
+            if r["exit_code"] not in (0, None) and tool != "wget":
+                print(f"  {tool} failed; see {log_dir / (r['tool'] + '.err')}:\n" + (log_dir / f"{r['tool']}.err").read_text()[-2000:])
+        results["runs"] = runs
+
+        if args.profile:
+            print("running govaudit under cProfile …", flush=True)
+            results["profile"] = run_profile(server, tmp, log_dir, out_dir, max_pages)
+    finally:
+        server.stop()
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    print()
+    print(f"{args.pages}-page site, {info['cpus']} CPUs; server max ≈ {results['server_check']['pages_per_s']:.0f} pages/s "
+          f"(16 connections)")
+    print(table(runs))
+    print("pages = HTML pages the server sent the tool (200); pages/s = pages / wall time (process start to exit);")
+    print("crawl pages/s = pages / Scrapy's elapsed_time_seconds (without start-up and shutdown).")
+    for r in runs:
+        if r["pages"] != args.pages or r["server"]["repeated_html"]:
+            print(f"note: {r['tool']} got {r['pages']} of {args.pages} pages ({r['server']['repeated_html']} repeated, "
+                  f"{r['server']['not_found']} not found, {r['server']['other_200']} non-HTML)")
+    ga = next((r for r in runs if r["tool"] == "govaudit"), None)
+    if ga:
+        db = ga["db"]
+        print(f"\ngovaudit database: {db['size_mb']} MB; run {db['run']}")
+        print("rows: " + ", ".join(f"{t} {n}" for t, n in db["rows"].items() if n))
+    if "profile" in results:
+        p = results["profile"]
+        print(f"\ncProfile of govaudit ({p['total_s']} s profiled; full listing in {out_dir / 'profile.txt'}); top by cumulative time:")
+        print(f"{'cumtime':>8} {'cum%':>6} {'tottime':>8} {'ncalls':>9}  function")
+        for row in p["by_cumulative"][:25]:
+            print(f"{row['cumtime']:8.2f} {row['cum_pct']:6.1f} {row['tottime']:8.2f} {row['ncalls']:9d}  {row['function']}")
+        print("top by own time:")
+        for row in p["by_tottime"][:12]:
+            print(f"{row['tottime']:8.2f} {row['tot_pct']:6.1f} {row['ncalls']:9d}  {row['function']}")
+    with open(out_dir / "results.json", "w", encoding="utf-8") as f:
+        json.dump(results, f, ensure_ascii=False, indent=1)
+    print(f"\nwritten {out_dir / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
