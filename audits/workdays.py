@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 import chinese_calendar
 
@@ -67,7 +67,7 @@ class WorkdayCalendar:
         self._user_years = frozenset(d.year for d in self._holidays | self._workdays)
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "WorkdayCalendar":
+    def from_file(cls, path: str | Path) -> WorkdayCalendar:
         """Load a user holiday file; ValueError on malformed content."""
         path = Path(path)
         raw = path.read_text(encoding="utf-8-sig")

@@ -272,14 +272,15 @@ def run_govaudit(server: SiteServer, tmp: Path, log_dir: Path, max_pages: int) -
     return r
 
 
-def run_scrapy(server: SiteServer, tmp: Path, log_dir: Path) -> dict:
-    stats_file = tmp / "plain_stats.json"
-    cmd = [sys.executable, str(BENCH / "plain_spider.py"), server.root, "--stats", str(stats_file)]
-    r = measure("scrapy-plain", cmd, server, log_dir)
+def run_scrapy(server: SiteServer, tmp: Path, log_dir: Path, seen: bool = False) -> dict:
+    name = "scrapy-seen" if seen else "scrapy-plain"
+    stats_file = tmp / f"{name}_stats.json"
+    cmd = [sys.executable, str(BENCH / "plain_spider.py"), server.root, "--stats", str(stats_file), *(["--seen"] if seen else [])]
+    r = measure(name, cmd, server, log_dir)
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     r["crawl_s"] = stats.get("elapsed_time_seconds")
     r["scrapy_stats"] = {k: v for k, v in stats.items() if k.startswith(("downloader/response_count", "elapsed", "response_received", "plain/", "dupefilter", "finish_reason"))}
-    r["note"] = f"finish: {stats.get('finish_reason', '?')}"
+    r["note"] = f"{stats.get('dupefilter/filtered', 0)} dupes filtered"
     return r
 
 
@@ -374,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, logs)")
     args = ap.parse_args(argv)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
-    bad = set(tools) - {"govaudit", "scrapy", "wget"}
+    bad = set(tools) - {"govaudit", "scrapy", "scrapy-seen", "wget"}
     if bad:
         ap.error(f"unknown tool(s): {', '.join(sorted(bad))}")
     out_dir = Path(args.out)
@@ -405,8 +406,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {tool} …", flush=True)
             if tool == "govaudit":
                 r = run_govaudit(server, tmp, log_dir, max_pages)
-            elif tool == "scrapy":
-                r = run_scrapy(server, tmp, log_dir)
+            elif tool in ("scrapy", "scrapy-seen"):
+                r = run_scrapy(server, tmp, log_dir, seen=tool == "scrapy-seen")
             else:
                 r = run_wget(server, tmp, log_dir)
             if r is None:

@@ -111,7 +111,6 @@ function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
   if(nCurrIndex == (_nPageCount-1)){ document.write("下一页&nbsp;尾页"); }
   else { document.write("<a href=\\""+_sPageName+"_"+(nCurrIndex+1)+"."+_sPageExt+"\\">下一页</a>&nbsp;<a href=\\""+_sPageName+"_"+(_nPageCount-1)+"."+_sPageExt+"\\">尾页</a>"); }
 }
-var _hmt = _hmt || [];
 function setFont(s){ var c=document.getElementById('zoom'); if(c){ c.style.fontSize=s+'px'; } }
 """
 
@@ -196,7 +195,9 @@ class Site:
             '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
             f"{metas}\n<title>{title}</title>\n"
             '<link rel="stylesheet" href="/images/style.css">\n'
-            f"<style>\n{STYLE}\n</style>\n<script>{SCRIPT}</script>\n</head>\n"
+            f"<style>\n{STYLE}\n</style>\n"
+            '<script src="/images/common.js"></script>\n'
+            "<script>var _hmt = _hmt || []; var siteIdcode = '" + SITE_ID + "';</script>\n</head>\n"
         )
 
     def _header(self) -> str:
@@ -381,6 +382,7 @@ class Site:
         self.html_bytes = sum(len(b) for _ctype, b in p.values())
         # non-HTML resources (not counted as pages)
         p["/robots.txt"] = (b"text/plain", b"User-agent: *\nDisallow:\n")
+        p["/images/common.js"] = (b"application/javascript", SCRIPT.encode())
         p["/images/style.css"] = (b"text/css", ("/* site style */\n" + STYLE).encode())
         p["/images/logo.png"] = (b"image/png", b"\x89PNG\r\n\x1a\n" + bytes(64))
         p["/images/dzjg.png"] = (b"image/png", b"\x89PNG\r\n\x1a\n" + bytes(64))
@@ -404,12 +406,13 @@ class Stats:
         self.repeats = 0
         self.first = None
         self.last = None
+        self.not_found_sample: list[str] = []
 
     def as_dict(self) -> dict:
         return {"requests": self.requests, "html_200": self.html, "other_200": self.other, "not_found": self.not_found,
                 "head": self.head, "bytes": self.bytes, "connections": self.connections,
                 "distinct_html_paths": len(self.paths), "repeated_html": self.repeats,
-                "first_request": self.first, "last_request": self.last}
+                "first_request": self.first, "last_request": self.last, "not_found_sample": self.not_found_sample}
 
 
 class HttpProtocol(asyncio.Protocol):
@@ -471,6 +474,8 @@ class HttpProtocol(asyncio.Protocol):
         if page is None:
             status, ctype, body = b"404 Not Found", b"text/html; charset=utf-8", b"<html><body><h1>404 Not Found</h1></body></html>"
             st.not_found += 1
+            if len(st.not_found_sample) < 10:
+                st.not_found_sample.append(target)
         else:
             status, (ctype, body) = b"200 OK", page
             if ctype.startswith(b"text/html"):

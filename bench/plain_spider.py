@@ -7,6 +7,11 @@ nothing, stores nothing.  Same politeness and concurrency as govaudit's
 defaults (16 requests, 8 per host, robots.txt obeyed, 2 retries, 15 s timeout),
 so the difference to `govaudit crawl` is govaudit's own work: extraction,
 trap checks, SQLite.
+
+By default every extracted link is yielded as a Request and Scrapy's
+dupefilter drops the repeats (the idiomatic spider).  With --seen the spider
+skips links it has already yielded, so only new URLs enter Scrapy's
+middleware chain (what govaudit does with its own seen set).
 """
 
 from __future__ import annotations
@@ -30,19 +35,24 @@ from scrapy.linkextractors import LinkExtractor  # noqa: E402
 class PlainSpider(scrapy.Spider):
     name = "plain"
 
-    def __init__(self, root: str, **kwargs):
+    def __init__(self, root: str, seen: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.start_urls = [root]
-        host = urlsplit(root).hostname
-        self.allowed_domains = [host]
-        self.links = LinkExtractor(allow_domains=[host])
+        parts = urlsplit(root)
+        self.allowed_domains = [parts.hostname]  # OffsiteMiddleware compares host names
+        self.links = LinkExtractor(allow_domains=[parts.netloc])  # LinkExtractor compares host:port
         self.pages = 0
+        self.seen: set[str] | None = {root} if seen else None
 
     def parse(self, response):
         self.pages += 1
         if not isinstance(response, scrapy.http.TextResponse):
             return
         for link in self.links.extract_links(response):
+            if self.seen is not None:
+                if link.url in self.seen:
+                    continue
+                self.seen.add(link.url)
             yield response.follow(link, callback=self.parse)
 
 
@@ -52,6 +62,8 @@ def main() -> int:
     ap.add_argument("--stats", help="write Scrapy's final stats as JSON to this file")
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--per-host", type=int, default=8)
+    ap.add_argument("--seen", action="store_true",
+                    help="skip links already yielded (a set in the spider) instead of leaving every repeat to the dupefilter")
     args = ap.parse_args()
     if not (urlsplit(args.root).hostname or "").startswith("127."):
         ap.error("the baseline only crawls loopback sites")
@@ -70,7 +82,7 @@ def main() -> int:
         }
     )
     crawler = process.create_crawler(PlainSpider)
-    process.crawl(crawler, root=args.root)
+    process.crawl(crawler, root=args.root, seen=args.seen)
     process.start()
     stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()}
     stats["plain/pages_parsed"] = crawler.spider.pages if crawler.spider else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,11 +90,7 @@ def _root_summary(db: Any, run_id: int, roots: list[str]) -> list[dict[str, Any]
     for root in roots:
         rows = list(db.query("SELECT * FROM pages WHERE run_id = ? AND url = ?", [run_id, root]))
         page = rows[0] if rows else {}
-        meta = {}
-        if page.get("meta_json"):
-            import json
-
-            meta = json.loads(page["meta_json"])
+        meta = json.loads(page["meta_json"]) if page.get("meta_json") else {}
         entry = {
             "run_id": run_id,
             "root": root,

@@ -408,12 +408,14 @@ def test_dl_dt_dd_metadata_block() -> None:
 
 
 def test_div_span_pairs_and_table_cells() -> None:
+    # one block split in two parts (div/span rows + a table) inside a wrapper
     f = page(
-        '<html><body><div class="info">'
+        '<html><body><div class="xxgk"><div class="info">'
         '<div class="row"><span class="k">索引号：</span><span class="v">11350000/2026-1</span></div>'
         '<div class="row"><span class="k">发文机关：</span><span class="v">某某厅</span></div>'
         '<div class="row"><span class="k">发文字号：</span><span class="v"></span></div>'
-        "</div><table><tr><td>主题分类</td><td>综合政务</td><td>时效</td><td>有效</td></tr></table>"
+        "</div><table><tr><td>主题分类</td><td>综合政务</td><td>时效</td><td>有效</td></tr>"
+        "<tr><td>文号</td><td> </td></tr><tr><td>附件</td><td>附件1.pdf</td></tr></table></div>"
         f'<div class="TRS_Editor">{LONG_BODY}</div></body></html>'
     )
     assert f.doc_meta == {
@@ -422,6 +424,7 @@ def test_div_span_pairs_and_table_cells() -> None:
         "发文字号": "",
         "主题分类": "综合政务",
         "时效": "有效",
+        "文号": "",  # empty cell: the value stops at the end of its row
     }
 
 

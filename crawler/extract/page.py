@@ -569,13 +569,14 @@ def _key(label: str) -> str:
     return "".join(label.split()).rstrip("：:")
 
 
-def _doc_block(st: _Stream) -> Any | None:
+def _doc_block(st: _Stream, main_span: tuple[int, int] | None) -> Any | None:
     """The smallest element holding the strong 信息公开 labels.
 
     Normally the lowest common ancestor of all of them.  When that is a big
-    element (labels scattered over the page, or a duplicated desktop + mobile
-    block), the deepest element holding at least half of them instead, so the
-    block does not blow up to <body>.
+    element (it holds the article body, or labels are scattered over the page,
+    or the block is duplicated for desktop + mobile), the deepest element
+    holding at least half of them instead, so the block does not blow up to
+    <body>.
     """
     counts: dict[Any, int] = {}
     depth_of: dict[Any, int] = {}
@@ -605,9 +606,12 @@ def _doc_block(st: _Stream) -> Any | None:
         return max(cands, key=lambda e: (depth_of[e], -st.start[e][_OFF])) if cands else None
 
     lca = deepest(best)
-    if lca is not None and st.chars(lca) <= 3000:
+    if lca is not None and st.chars(lca) <= 3000 and not (
+        main_span is not None and st.contains(lca, main_span[0])
+    ):
         return lca  # all labels in one compact element (possibly split in parts)
-    return deepest(max(2, (best + 1) // 2)) or lca
+    cluster = deepest(max(2, (best + 1) // 2))
+    return cluster if cluster is not None else lca
 
 
 def _doc_meta(st: _Stream, block: Any) -> dict[str, str]:
@@ -899,9 +903,6 @@ def extract_page(sel: Any, url: str, today: dt.date) -> PageFacts:
     facts.footer = _footer(st.text)
     facts.breadcrumb = _breadcrumb(st) or _breadcrumb_by_attr(st)
 
-    block = _doc_block(st)
-    if block is not None:
-        facts.doc_meta = _doc_meta(st, block)
 
     # main text
     main_span: tuple[int, int] | None = None
@@ -923,6 +924,10 @@ def extract_page(sel: Any, url: str, today: dt.date) -> PageFacts:
             main_chars = st.chars(el)
             main_ld = st.link_density(el)
     facts.main_text = _norm(main_text)[:MAIN_TEXT_CAP]
+
+    block = _doc_block(st, main_span)
+    if block is not None:
+        facts.doc_meta = _doc_meta(st, block)
 
     d, text, source = _publish_date(st, today, facts.meta, facts.doc_meta, block, main_span)
     facts.publish_date, facts.publish_date_text, facts.publish_date_source = d, text, source
