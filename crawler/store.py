@@ -134,6 +134,11 @@ def m001_crawl_schema(db: sqlite_utils.Database) -> None:
     db["pages"].create_index(["run_id", "root"])
 
 
+@crawl_migrations()
+def m002_page_tables(db: sqlite_utils.Database) -> None:
+    db["pages"].add_column("tables_json", str)
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:

@@ -52,9 +52,12 @@ class PageFacts:
     is_article: bool = False
     # The 信息公开 metadata block, label -> value (索引号, 发布机构, 生成日期, 成文日期, 发布日期, 文号, 有效性…)
     doc_meta: dict[str, str] = field(default_factory=dict)
+    # Data tables of report pages (年度报告/年报/报表): rows of cell texts, merged cells expanded
+    tables: list[list[list[str]]] = field(default_factory=list)
 
 
 MAIN_TEXT_CAP = 200_000
+REPORT_TITLE_WORDS = ("年度报告", "年报", "报表")
 
 # --------------------------------------------------------------------------
 # Meta tags
@@ -931,6 +934,12 @@ def extract_page(sel: Any, url: str, today: dt.date) -> PageFacts:
 
     d, text, source = _publish_date(st, today, facts.meta, facts.doc_meta, block, main_span)
     facts.publish_date, facts.publish_date_text, facts.publish_date_source = d, text, source
+
+    title_text = facts.meta.get("ArticleTitle") or facts.title
+    if any(word in title_text for word in REPORT_TITLE_WORDS):
+        from crawler.extract.tables import extract_tables
+
+        facts.tables = extract_tables(tops)
 
     substantial = main_chars - main_chars * main_ld >= 200 and main_ld < 0.5
     facts.is_article = bool(facts.meta.get("ArticleTitle")) or (

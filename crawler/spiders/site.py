@@ -237,6 +237,7 @@ class SiteSpider(scrapy.Spider):
             breadcrumb_json=json.dumps(facts.breadcrumb, ensure_ascii=False),
             footer_json=json.dumps(facts.footer.__dict__, ensure_ascii=False),
             doc_meta_json=json.dumps(facts.doc_meta, ensure_ascii=False),
+            tables_json=json.dumps(facts.tables, ensure_ascii=False) if facts.tables else None,
             column_name=facts.meta.get("ColumnName"),
             column_type=facts.meta.get("ColumnType"),
             article_title=facts.meta.get("ArticleTitle"),
