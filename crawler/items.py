@@ -11,10 +11,17 @@ class PageRecord:
     """One fetched (or failed) page and what was read from it."""
 
     row: dict[str, Any]  # the `pages` table row (without run_id)
-    links: list[tuple[str, str, str]] = field(default_factory=list)  # (target, anchor, kind)
+    links: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # (target, anchor, kind, hidden)
     items: list[dict[str, Any]] = field(default_factory=list)  # list_items rows (without run_id)
     column_url: str | None = None  # the column this list page belongs to
     column_name: str | None = None
     column_name_source: str | None = None
     meta_column_type: str | None = None
     empty_marker: str | None = None
+
+
+@dataclass
+class LinkCheckRecord:
+    """The result of checking one link target that is not crawled (outside links, attachments, images)."""
+
+    row: dict[str, Any]  # the `link_checks` row (without run_id)

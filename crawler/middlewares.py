@@ -1,14 +1,19 @@
-"""Downloader middlewares: decode pages with the encoding they really use."""
+"""Downloader middlewares: real encodings, loopback-only guard, retry backoff."""
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
+import os
 from typing import Any
+from urllib.parse import urlsplit
 
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response, TextResponse
 
 from crawler.extract.encoding import detect
 
-HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "text/xml", "application/xml")
+LOOPBACK_ENV = "GOVAUDIT_LOOPBACK_ONLY"
 
 
 class EncodingMiddleware:
@@ -29,3 +34,34 @@ class EncodingMiddleware:
             cls = HtmlResponse if isinstance(response, HtmlResponse) else type(response)
             return response.replace(cls=cls, encoding=encoding)
         return response
+
+
+def is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class LoopbackOnlyMiddleware:
+    """With GOVAUDIT_LOOPBACK_ONLY=1 (tests, demo) no request leaves 127.0.0.0/8."""
+
+    def __init__(self) -> None:
+        if os.environ.get(LOOPBACK_ENV, "") not in ("1", "true", "yes"):
+            raise NotConfigured
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        if not is_loopback(request.url):
+            raise IgnoreRequest(f"skipped: {request.url} is not a loopback address ({LOOPBACK_ENV}=1)")
+
+
+class BackoffMiddleware:
+    """Delay a request by meta['ga_delay'] seconds (link re-checks back off)."""
+
+    async def process_request(self, request: Any, spider: Any = None) -> None:
+        delay = request.meta.pop("ga_delay", 0)
+        if delay:
+            await asyncio.sleep(delay)

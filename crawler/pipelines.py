@@ -9,7 +9,7 @@ from typing import Any
 import sqlite_utils
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import PageRecord
+from crawler.items import LinkCheckRecord, PageRecord
 from crawler.store import open_db
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class SQLitePipeline:
         self.pages: list[dict[str, Any]] = []
         self.links: list[dict[str, Any]] = []
         self.items: list[dict[str, Any]] = []
+        self.checks: list[dict[str, Any]] = []
         self.columns: dict[str, _Column] = {}
         self.written = 0
         self.last_flush = time.monotonic()
@@ -54,12 +55,19 @@ class SQLitePipeline:
         return cls(open_db(path), run_id, crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, LinkCheckRecord):
+            self.checks.append({"run_id": self.run_id, **item.row})
+            if len(self.checks) >= self.batch_size:
+                self.flush()
+            return item
         if not isinstance(item, PageRecord):
             return item
         rid = self.run_id
         self.pages.append({"run_id": rid, **item.row})
         src = item.row["url"]
-        self.links.extend({"run_id": rid, "source": src, "target": t, "anchor": a, "kind": k} for t, a, k in item.links)
+        self.links.extend(
+            {"run_id": rid, "source": src, "target": t, "anchor": a, "kind": k, "hidden": h} for t, a, k, h in item.links
+        )
         self.items.extend({"run_id": rid, "column_url": item.column_url, **i} for i in item.items)
         if item.column_url:
             self._add_to_column(item)
@@ -89,9 +97,18 @@ class SQLitePipeline:
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
-        if not (self.pages or self.links or self.items):
+        if not (self.pages or self.links or self.items or self.checks):
             return
         with self.db.atomic():
+            if self.checks:
+                self.db["link_checks"].insert_all(self.checks, replace=True, batch_size=500)
+                fresh = [
+                    {k: c.get(k) for k in ("url", "checked_at", "status", "final_url", "content_type", "elapsed")}
+                    for c in self.checks
+                    if not c.get("from_cache") and c.get("status") is not None and c["status"] < 400
+                ]
+                if fresh:
+                    self.db["link_cache"].insert_all(fresh, replace=True)
             if self.pages:
                 self.db["pages"].insert_all(self.pages, replace=True, batch_size=500)
             if self.links:
@@ -99,7 +116,7 @@ class SQLitePipeline:
             if self.items:
                 self.db["list_items"].insert_all(self.items, batch_size=1000)
         self.written += len(self.pages)
-        self.pages, self.links, self.items = [], [], []
+        self.pages, self.links, self.items, self.checks = [], [], [], []
 
     def close_spider(self, spider: Any = None) -> None:
         self.flush()

@@ -29,6 +29,8 @@ LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.LoopbackOnlyMiddleware": 50,
+    "crawler.middlewares.BackoffMiddleware": 60,
     "crawler.middlewares.EncodingMiddleware": 500,  # after decompression (590), redirects and retries
 }
 ITEM_PIPELINES = {
@@ -42,3 +44,10 @@ GOVAUDIT_MAX_QUERY_VARIANTS = 20  # distinct query strings per path (calendar / 
 GOVAUDIT_MAX_URL_LENGTH = 2048
 GOVAUDIT_MAX_TEXT = 200_000
 GOVAUDIT_BATCH_SIZE = 200
+GOVAUDIT_CHECK_LINKS = True  # check outside links, attachments and images (HEAD, then GET)
+GOVAUDIT_CHECK_RETRIES = 2  # re-checks, with backoff, before a link counts as failing
+GOVAUDIT_CHECK_BACKOFF = 2.0  # seconds before the first re-check, doubled each time
+GOVAUDIT_CHECK_MAXSIZE = 2 * 1024 * 1024  # body limit of a GET check
+GOVAUDIT_LINK_CACHE_HOURS = 72  # an outside link that answered well is not rechecked for this long
+GOVAUDIT_MAX_CHECKS = 100000
+CONCURRENT_ITEMS = 20

@@ -139,6 +139,37 @@ def m002_page_tables(db: sqlite_utils.Database) -> None:
     db["pages"].add_column("tables_json", str)
 
 
+@crawl_migrations()
+def m003_link_checks(db: sqlite_utils.Database) -> None:
+    db["pages"].add_column("redirect_chain_json", str)
+    db["pages"].add_column("body_head", str)  # first visible text, for soft-404 judgement
+    db["pages"].add_column("text_len", int)
+    db["links"].add_column("hidden", str)  # why the link is invisible (CSS), else null
+    db["link_checks"].create(
+        {
+            "run_id": int,
+            "url": str,
+            "method": str,
+            "status": int,
+            "error": str,
+            "final_url": str,
+            "redirect_chain_json": str,
+            "content_type": str,
+            "elapsed": float,
+            "attempts": int,
+            "from_cache": int,
+            "body_head": str,
+            "checked_at": str,
+        },
+        pk=("run_id", "url"),
+    )
+    # results of outside links across runs, so a nightly run does not hammer other servers
+    db["link_cache"].create(
+        {"url": str, "checked_at": str, "status": int, "final_url": str, "content_type": str, "elapsed": float},
+        pk="url",
+    )
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:

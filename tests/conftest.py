@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,3 +17,7 @@ def realpage():
         return path.read_text(encoding="utf-8")
 
     return load
+
+# No test may send traffic off this machine: the crawler refuses any
+# non-loopback request (subprocesses inherit the variable).
+os.environ["GOVAUDIT_LOOPBACK_ONLY"] = "1"

@@ -62,8 +62,12 @@ def test_exact_timeliness_findings(site, crawled):
         ("column-stale", w + "wjdt/index.shtml"),  # 30 days, GBK bytes under a utf-8 header
         ("column-empty", p + "zwgk/czxx/"),  # 暂无信息
         ("column-empty", p + "zwgk/tjxx/"),  # empty list
+        ("dead-link", site.scj),  # the portal home links the 503 subsite
+        ("dead-link", p + "xwzx/bdyw/202001/t20200101_0001.html"),  # 404 from an article
     }
     assert _pairs(findings) == expected
+    sev = {f["url"]: f["severity"] for f in findings if f["rule"] == "dead-link"}
+    assert sev == {site.scj: "major", p + "xwzx/bdyw/202001/t20200101_0001.html": "minor"}
 
 
 def test_near_misses_are_not_findings(site, crawled):

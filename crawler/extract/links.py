@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from parsel import Selector
 from w3lib.url import safe_url_string
 
+from crawler.extract.hidden import hidden_anchors
+
 ATTACHMENT_EXTS = frozenset(
     "pdf doc docx xls xlsx wps et dps ppt pptx zip rar 7z gz tar txt csv ofd xml rtf odt ods mp4 mp3 avi wmv flv apk exe".split()
 )
@@ -26,6 +28,7 @@ class Link:
     target: str
     anchor: str
     kind: str  # page | attachment | image | mail | tel | javascript  (external is decided by the spider)
+    hidden: str | None = None  # why a visitor cannot see it (CSS), see hidden.py
 
 
 def clean_url(url: str, base: str) -> str | None:
@@ -77,8 +80,10 @@ def _norm_space(text: str) -> str:
 def extract_links(sel: Selector, page_url: str) -> list[Link]:
     """Every <a href>, <area href>, <iframe src> and <img src> of the page, deduplicated."""
     base = base_href(sel, page_url)
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], int] = {}
     out: list[Link] = []
+    root = sel.root
+    hidden = hidden_anchors(root) if isinstance(getattr(root, "tag", None), str) else {}
     for a in sel.xpath("//a[@href] | //area[@href]"):
         raw = a.attrib.get("href", "")
         low = raw.strip().lower()
@@ -93,16 +98,21 @@ def extract_links(sel: Selector, page_url: str) -> list[Link]:
         kind = kind_of(target)
         if kind == "other":
             continue
-        if (target, kind) not in seen:
-            seen.add((target, kind))
-            out.append(Link(target, anchor[:300], kind))
+        reason = hidden.get(a.root)
+        key = (target, kind)
+        if key not in seen:
+            seen[key] = len(out)
+            out.append(Link(target, anchor[:300], kind, reason))
+        elif out[seen[key]].hidden and not reason:
+            # the same target is also linked visibly: not a hidden link
+            out[seen[key]] = Link(target, out[seen[key]].anchor or anchor[:300], kind, None)
     for el in sel.xpath("//img[@src] | //iframe[@src] | //frame[@src]"):
         cleaned = clean_url(el.attrib.get("src", ""), base)
         if cleaned is None or not cleaned.startswith("http"):
             continue
         kind = "image" if el.root.tag == "img" else kind_of(cleaned)
         if (cleaned, kind) not in seen:
-            seen.add((cleaned, kind))
+            seen[(cleaned, kind)] = len(out)
             out.append(Link(cleaned, el.attrib.get("alt", "")[:300], kind))
     return out
 

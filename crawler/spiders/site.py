@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import posixpath
 import time
 from collections import Counter
@@ -24,7 +25,7 @@ from crawler.extract.dates import find_dates
 from crawler.extract.links import dedupe_key, extract_links, strip_session
 from crawler.extract.lists import extract_list_items, extract_pagination, has_empty_marker
 from crawler.extract.page import extract_page
-from crawler.items import PageRecord
+from crawler.items import LinkCheckRecord, PageRecord
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _ANY_DAY = dt.date(2100, 1, 1)  # reference date when only "is there a date?" matters
@@ -71,6 +72,19 @@ def _error_text(failure: Failure) -> str:
     return f"{name}: {msg}"[:500] if msg else name
 
 
+def _redirect_error(chain: list[str]) -> str:
+    if len(set(chain)) < len(chain):
+        return f"redirect loop ({len(chain) - 1} redirects)"
+    return f"too many redirects ({len(chain) - 1})"
+
+
+def _visible_text(sel: Selector) -> str:
+    parts = sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]").getall()
+    if not parts:
+        parts = sel.xpath("//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+    return " ".join(" ".join(parts).replace("\u3000", " ").split())
+
+
 class SiteSpider(scrapy.Spider):
     name = "site"
 
@@ -83,6 +97,9 @@ class SiteSpider(scrapy.Spider):
         self.scheduled = 0
         self.budget_hit = False
         self.column_by_path: dict[tuple[str, str, str], str] = {}
+        self.checked: set[str] = set()  # link targets checked (or being checked) in this run
+        self.cached_only: set[str] = set()  # ... of which only the cache answered
+        self.link_cache: dict[str, dict[str, Any]] | None = None
 
     # -- settings -------------------------------------------------------------
     def _setting(self, name: str) -> int:
@@ -163,22 +180,161 @@ class SiteSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure):
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest) and not request.meta.get("ga_home"):
+        if request.meta.get("ga_check"):
+            yield from self.on_check_error(failure)
+            return
+        error = _error_text(failure)
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if failure.check(IgnoreRequest) and "robots" in error.lower() and not request.meta.get("ga_home"):
             # forbidden by robots.txt: never fetched, so not a page of this run
             self.crawler.stats.inc_value("govaudit/skipped/robots")
             return
-        row = self._base_row(request.url, request.meta)
-        row["error"] = _error_text(failure)
+        row = self._base_row(chain[0], request.meta)
+        row["error"] = _redirect_error(chain) if "max redirections" in error else error
+        if len(chain) > 1:
+            row["redirect_chain_json"] = json.dumps(chain, ensure_ascii=False)
         response = getattr(failure.value, "response", None)
         if response is not None:
             row["status"] = response.status
         self.crawler.stats.inc_value("govaudit/fetch_errors")
         yield PageRecord(row=row)
 
+    # -- link checks (outside links, attachments, images: checked, never crawled) ------
+    def _load_cache(self) -> dict[str, dict[str, Any]]:
+        if self.link_cache is None:
+            self.link_cache = {}
+            path = self.crawler.settings.get("GOVAUDIT_DB_PATH")
+            hours = self.crawler.settings.getfloat("GOVAUDIT_LINK_CACHE_HOURS")
+            if path and hours > 0:
+                since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=hours)).isoformat(timespec="seconds")
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                try:
+                    rows = conn.execute(
+                        "SELECT url, checked_at, status, final_url, content_type, elapsed FROM link_cache "
+                        "WHERE checked_at >= ? AND status < 400", [since])
+                    for url, at, status, final, ctype, elapsed in rows:
+                        self.link_cache[url] = {"checked_at": at, "status": status, "final_url": final, "content_type": ctype, "elapsed": elapsed}
+                finally:
+                    conn.close()
+        return self.link_cache
+
+    def _check_links(self, links: list[Any], from_home: bool):
+        if not self.crawler.settings.getbool("GOVAUDIT_CHECK_LINKS"):
+            return
+        for lk in links:
+            if lk.kind not in ("attachment", "image", "page"):
+                continue
+            if lk.kind == "page" and self.root_of(lk.target) is not None:
+                continue  # internal pages are crawled, their status is the page's
+            url = lk.target
+            if url in self.checked and not (from_home and url in self.cached_only):
+                continue
+            self.checked.add(url)
+            if len(url) > self._setting("GOVAUDIT_MAX_URL_LENGTH"):
+                self.crawler.stats.inc_value("govaudit/checks/skipped_long_url")
+                yield LinkCheckRecord(row={"url": url[:4096], "error": f"skipped: URL of {len(url)} characters", "checked_at": _now(), "attempts": 0})
+                continue
+            cached = None if from_home else self._load_cache().get(url)
+            if cached:
+                self.cached_only.add(url)
+                self.crawler.stats.inc_value("govaudit/checks/from_cache")
+                yield LinkCheckRecord(row={"url": url, "method": "cache", "from_cache": 1, "attempts": 0, **cached})
+                continue
+            self.cached_only.discard(url)
+            if len(self.checked) > self._setting("GOVAUDIT_MAX_CHECKS"):
+                self.crawler.stats.inc_value("govaudit/checks/skipped_budget")
+                continue
+            yield self._check_request(url, "HEAD", 1)
+
+    def _check_request(self, url: str, method: str, attempt: int, delay: float = 0.0) -> scrapy.Request:
+        self.crawler.stats.inc_value(f"govaudit/checks/{method.lower()}")
+        meta: dict[str, Any] = {
+            "ga_check": url,
+            "ga_method": method,
+            "ga_attempt": attempt,
+            "ga_start": time.monotonic() + delay,
+            "dont_retry": True,
+            "dont_obey_robotstxt": True,
+            "handle_httpstatus_all": True,
+            "download_maxsize": self._setting("GOVAUDIT_CHECK_MAXSIZE"),
+            "download_warnsize": 0,
+        }
+        if delay:
+            meta["ga_delay"] = delay
+        return scrapy.Request(url, method=method, callback=self.parse, errback=self.on_error, dont_filter=True, meta=meta, priority=-1)
+
+    def _retry_check(self, meta: dict[str, Any], method: str):
+        attempt = meta["ga_attempt"]
+        if attempt > self._setting("GOVAUDIT_CHECK_RETRIES"):
+            return None
+        delay = self.crawler.settings.getfloat("GOVAUDIT_CHECK_BACKOFF") * (2 ** (attempt - 1))
+        self.crawler.stats.inc_value("govaudit/checks/retries")
+        return self._check_request(meta["ga_check"], method, attempt + 1, delay)
+
+    def _check_row(self, meta: dict[str, Any], **values: Any) -> LinkCheckRecord:
+        chain = [*meta.get("redirect_urls", [])]
+        row = {
+            "url": meta["ga_check"],
+            "method": meta["ga_method"],
+            "attempts": meta["ga_attempt"],
+            "from_cache": 0,
+            "elapsed": round(time.monotonic() - meta.get("ga_start", time.monotonic()), 3),
+            "checked_at": _now(),
+            **values,
+        }
+        if chain:
+            row["redirect_chain_json"] = json.dumps([*chain, values.get("final_url") or row["url"]], ensure_ascii=False)
+        return LinkCheckRecord(row=row)
+
+    def on_check(self, response: Response):
+        meta = response.meta
+        status = response.status
+        if meta["ga_method"] == "HEAD" and status >= 400:
+            # servers refuse or mis-answer HEAD (405/501/403, even 404): confirm with GET
+            yield self._check_request(meta["ga_check"], "GET", meta["ga_attempt"])
+            return
+        if status in (408, 429, 500, 502, 503, 504):
+            again = self._retry_check(meta, meta["ga_method"])
+            if again is not None:
+                yield again
+                return
+        values: dict[str, Any] = {
+            "status": status,
+            "final_url": response.url,
+            "content_type": response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
+        }
+        if isinstance(response, TextResponse) and meta["ga_method"] == "GET" and not meta.get("ga_binary"):
+            values["body_head"] = _visible_text(Selector(text=response.text))[:600]
+        yield self._check_row(meta, **values)
+
+    def on_check_error(self, failure: Failure):
+        request = failure.request  # type: ignore[attr-defined]
+        meta = request.meta
+        error = _error_text(failure)
+        if "max redirections" in error:
+            chain = [*meta.get("redirect_urls", []), request.url]
+            yield self._check_row(meta, error=_redirect_error(chain), final_url=request.url)
+            return
+        if not error.startswith("IgnoreRequest"):
+            # network trouble: try again later, with GET (some servers drop HEAD)
+            again = self._retry_check(meta, "GET")
+            if again is not None:
+                yield again
+                return
+        if error.startswith("IgnoreRequest: skipped"):
+            error = error.split(": ", 1)[1]
+        yield self._check_row(meta, error=error)
+
     def parse(self, response: Response):
         meta = response.meta
-        request_url = response.request.url if response.request else response.url
+        if meta.get("ga_check"):
+            yield from self.on_check(response)
+            return
+        chain = [*meta.get("redirect_urls", []), response.url]
+        request_url = chain[0]
         row = self._base_row(request_url, meta)
+        if len(chain) > 1:
+            row["redirect_chain_json"] = json.dumps(chain, ensure_ascii=False)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").strip()
         row.update(
             final_url=response.url,
@@ -216,8 +372,10 @@ class SiteSpider(scrapy.Spider):
         column_url = meta.get("ga_column")
         empty = None
         pagination: list[str] = []
+        body_text = _visible_text(sel)
+        row["body_head"] = body_text[:600]
+        row["text_len"] = len(body_text)
         if not facts.is_article and not meta.get("ga_home"):
-            body_text = " ".join(sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
             empty = has_empty_marker(body_text)
             pagination = extract_pagination(sel, text, response.url)
             # a query-string page with nothing dated on it (calendar, search result) is not a column
@@ -252,7 +410,7 @@ class SiteSpider(scrapy.Spider):
         record_items = bool(column_url or meta.get("ga_home") or items)
         yield PageRecord(
             row=row,
-            links=[(lk.target, lk.anchor, self._link_kind(lk.target, lk.kind)) for lk in links],
+            links=[(lk.target, lk.anchor, self._link_kind(lk.target, lk.kind), lk.hidden) for lk in links],
             items=[
                 {
                     "page_url": row["url"],
@@ -272,6 +430,7 @@ class SiteSpider(scrapy.Spider):
             meta_column_type=facts.meta.get("ColumnType") or None,
             empty_marker=empty if not items else None,
         )
+        yield from self._check_links(links, bool(meta.get("ga_home")))
         depth = meta.get("ga_depth", 0)
         for url in pagination:
             if self.root_of(url) is root:
