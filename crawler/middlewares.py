@@ -54,6 +54,11 @@ class LoopbackOnlyMiddleware:
             raise NotConfigured
 
     def process_request(self, request: Any, spider: Any = None) -> None:
+        host = urlsplit(request.url).hostname or ""
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return  # a name: LoopbackOnlyResolver fails it like a missing host
         if not is_loopback(request.url):
             raise IgnoreRequest(f"skipped: {request.url} is not a loopback address ({LOOPBACK_ENV}=1)")
 

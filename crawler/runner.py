@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -73,12 +74,15 @@ def _settings(opts: CrawlOptions, db_path: str, run_id: int) -> dict[str, Any]:
         "GOVAUDIT_MAX_PAGES": opts.max_pages,
         "DOWNLOAD_TIMEOUT": opts.timeout,
         "RETRY_TIMES": opts.retries,
+        "GOVAUDIT_CHECK_RETRIES": opts.retries,
         "CONCURRENT_REQUESTS": opts.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": opts.per_host,
         "DOWNLOAD_DELAY": opts.delay,
         "ROBOTSTXT_OBEY": opts.obey_robots,
         "LOG_LEVEL": opts.log_level,
     }
+    if os.environ.get("GOVAUDIT_LOOPBACK_ONLY", "") in ("1", "true", "yes"):
+        s["TWISTED_DNS_RESOLVER"] = "crawler.resolver.LoopbackOnlyResolver"
     if opts.max_seconds:
         s["CLOSESPIDER_TIMEOUT"] = opts.max_seconds
     s.update(opts.extra_settings)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-Route = tuple[int, dict[str, str], bytes] | Callable[[], tuple[int, dict[str, str], bytes]]
+Response = tuple[int, dict[str, str], bytes]
+# a fixed response, or a function of the HTTP method ("GET"/"HEAD") returning one
+Route = Response | Callable[[str], Response]
 
 
 class RouteServer:
     def __init__(self, routes: dict[str, Route], host: str = "127.0.0.1", delay: float = 0.0) -> None:
         self.routes = routes
         self.delay = delay
+        self.hits: Counter[tuple[str, str]] = Counter()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -23,20 +27,28 @@ class RouteServer:
                 pass
 
             def do_GET(self) -> None:
+                self._serve("GET")
+
+            def do_HEAD(self) -> None:
+                self._serve("HEAD")
+
+            def _serve(self, method: str) -> None:
+                outer.hits[(method, self.path)] += 1
                 if outer.delay and self.path != "/robots.txt":
                     time.sleep(outer.delay)
                 route = outer.routes.get(self.path)
                 if route is None:
                     status, headers, body = 404, {"Content-Type": "text/html; charset=utf-8"}, "<title>404</title>页面不存在".encode()
                 else:
-                    status, headers, body = route() if callable(route) else route
+                    status, headers, body = route(method) if callable(route) else route
                 try:
                     self.send_response(status)
                     for k, v in headers.items():
                         self.send_header(k, v)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if method != "HEAD":
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -56,3 +68,7 @@ class RouteServer:
 
 def html(body: str, charset: str = "utf-8", status: int = 200) -> tuple[int, dict[str, str], bytes]:
     return status, {"Content-Type": f"text/html; charset={charset}"}, body.encode("utf-8" if charset not in ("gbk", "gb2312") else "gb18030")
+
+
+def redirect(location: str, status: int = 302) -> Response:
+    return status, {"Location": location, "Content-Type": "text/html"}, b""

@@ -662,6 +662,48 @@ def _doc_meta(st: _Stream, block: Any) -> dict[str, str]:
     return out
 
 
+# One line of text holding several "label：value" pairs (no block element per
+# label): "索引号：000/2026-1 发布机构：某局 成文日期：2026-07-01 文号：…".
+_INLINE_LABEL_RE = re.compile(
+    rf"(?:^|(?<=[\s|｜、，,;；]))(?P<label>{_label_alt(_STRONG_LABELS + _WEAK_LABELS)})\s*[：:]"
+)
+_STRONG_KEYS = frozenset(_key(lab) for lab in _STRONG_LABELS)
+
+
+def _doc_meta_line(st: _Stream) -> dict[str, str]:
+    """The first short text node with at least two strong labels, split at its labels."""
+    for i, text in enumerate(st.parts):
+        if st.owners[i] is None or st.in_link[i] or len(text) > 400 or "：" not in text and ":" not in text:
+            continue
+        hits = list(_INLINE_LABEL_RE.finditer(text))
+        if sum(_key(m.group("label")) in _STRONG_KEYS for m in hits) < 2:
+            continue
+        out: dict[str, str] = {}
+        for k, m in enumerate(hits):
+            end = hits[k + 1].start() if k + 1 < len(hits) else len(text)
+            key = _key(m.group("label"))
+            if key not in out:
+                out[key] = _norm(text[m.end():end])
+        return out
+    return {}
+
+
+_META_DOC_KEYS = frozenset(_key(lab) for lab in _STRONG_LABELS + _WEAK_LABELS)
+
+
+def _meta_doc_labels(tops: list[Any]) -> dict[str, str]:
+    """<meta name="文号" content="…">: metadata published as meta tags under the label names."""
+    out: dict[str, str] = {}
+    for el in (e for top in tops for e in top.iter("meta")):
+        name = el.get("name")
+        if not name:
+            continue
+        key = _key(name)
+        if key in _META_DOC_KEYS and key not in out:
+            out[key] = _norm(el.get("content") or "")
+    return out
+
+
 # --------------------------------------------------------------------------
 # Main text
 # --------------------------------------------------------------------------
@@ -931,6 +973,10 @@ def extract_page(sel: Any, url: str, today: dt.date) -> PageFacts:
     block = _doc_block(st, main_span)
     if block is not None:
         facts.doc_meta = _doc_meta(st, block)
+    else:
+        facts.doc_meta = _doc_meta_line(st)
+    for key, value in _meta_doc_labels(tops).items():
+        facts.doc_meta.setdefault(key, value)
 
     d, text, source = _publish_date(st, today, facts.meta, facts.doc_meta, block, main_span)
     facts.publish_date, facts.publish_date_text, facts.publish_date_source = d, text, source

@@ -255,7 +255,6 @@ class SiteSpider(scrapy.Spider):
             "ga_start": time.monotonic() + delay,
             "dont_retry": True,
             "dont_obey_robotstxt": True,
-            "handle_httpstatus_all": True,
             "download_maxsize": self._setting("GOVAUDIT_CHECK_MAXSIZE"),
             "download_warnsize": 0,
         }
