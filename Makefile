@@ -25,7 +25,7 @@ setup: $(BIN)/govaudit chromium
 # Serve the bundled demo county site on 127.0.0.1/127.0.0.2, crawl, audit, report.
 demo: setup
 	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	@set -e; \
+	@set -e; export GOVAUDIT_LOOPBACK_ONLY=1; \
 	$(BIN)/python -m tests.site.server --port $(PORT) > $(DEMO_DIR)/server.out 2> $(DEMO_DIR)/server.err & pid=$$!; \
 	trap "kill $$pid 2>/dev/null" EXIT; \
 	for i in $$(seq 50); do [ "$$(wc -l < $(DEMO_DIR)/server.out)" -ge 4 ] && break; kill -0 $$pid 2>/dev/null || { cat $(DEMO_DIR)/server.err; exit 2; }; sleep 0.1; done; \

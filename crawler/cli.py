@@ -71,9 +71,11 @@ def cli() -> None:
 @click.option("--per-host", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option("--delay", default=0.0, show_default=True, type=click.FloatRange(0, 60), help="Delay between requests to one host.")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@click.option("--no-check-links", is_flag=True, help="Do not check outside links, attachments and images.")
+@click.option("--link-cache-hours", default=72.0, show_default=True, type=click.FloatRange(0, 24 * 365), help="Reuse an outside link's good result for this long (0 = always recheck).")
 @click.option("--today", "today_s", default=None, help="Reference date for year-less dates like [11-03] (default: today).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
-def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, ignore_robots, today_s, verbose):
+def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, ignore_robots, no_check_links, link_cache_hours, today_s, verbose):
     """Crawl site roots (portal and unit subsites) into the database.
 
     Each URL is a site root; a page belongs to the most specific root.
@@ -97,6 +99,7 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
         max_seconds=max_seconds,
         today=_date(today_s, "--today"),
         log_level="INFO" if verbose else "WARNING",
+        extra_settings={"GOVAUDIT_CHECK_LINKS": not no_check_links, "GOVAUDIT_LINK_CACHE_HOURS": link_cache_hours},
     )
     try:
         result = run_crawl(db_path, list(urls), opts)
