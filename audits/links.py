@@ -10,7 +10,7 @@ from typing import Any
 from audits.context import SiteContext
 from crawler.extract.links import strip_session
 
-CHECKED_KINDS = ("page", "external", "attachment", "image")
+CHECKED_KINDS = ("page", "external", "attachment", "image", "invalid")
 MAX_LISTED_PAGES = 50
 
 
@@ -66,14 +66,18 @@ def _results(ctx: SiteContext, urls: list[str]) -> dict[str, tuple[dict[str, Any
     return out
 
 
-def failure(result: dict[str, Any] | None) -> str | None:
+def failure(result: dict[str, Any] | None, kind: str | None = None) -> str | None:
     """Why a fetched target counts as dead, or None (working, or never checked)."""
+    if kind == "invalid":
+        return "invalid URL"
     if result is None:
         return None
     error = result.get("error")
     if error:
         if error.startswith("skipped") or "binary content" in error or "robots" in error.lower():
             return None
+        if "larger than download max size" in error:
+            return None  # it answered; only too big for us to read
         return error
     status = result.get("status")
     if status is not None and status >= 400:

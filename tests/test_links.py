@@ -23,8 +23,9 @@ def test_kinds_base_href_and_chinese_urls():
     assert ("javascript:void(0)", "javascript") in got
     assert ("http://www.gov.cn/", "page") in got  # external is decided by the spider's roots
     assert ("http://127.0.0.1/img/logo.png", "image") in got
+    assert ("http://[bad", "invalid") in got  # recorded: a link nobody can follow
     assert not any(t.endswith("#top") or t == "#" for t, _ in got)
-    assert len(links) == 7
+    assert len(links) == 8
 
 
 def test_clean_url_drops_fragments_and_bad_urls():
@@ -48,3 +49,8 @@ def test_kind_of():
     assert kind_of("http://h/a.JPG") == "image"
     assert kind_of("http://h/a.shtml") == "page"
     assert kind_of("ftp://h/a") == "other"
+
+
+def test_unsupported_scheme_is_recorded_not_dropped():
+    links = extract_links(Selector(text='<a href="ftp://127.0.0.1/a.zip">FTP</a>'), "http://127.0.0.1/")
+    assert [(lk.target, lk.kind) for lk in links] == [("ftp://127.0.0.1/a.zip", "other")]

@@ -61,6 +61,7 @@ class Outside:
             "/loop-b": redirect("/loop-a"),
             "/slow": slow,
             "/casino": html("<title>娱乐城</title>"),
+            "/big": lambda m: (404, {}, b"") if m == "HEAD" else (200, {"Content-Type": "application/zip"}, b"\0" * (3 * 1024 * 1024)),
             "/pill": html("<title>药</title>"),
             "/white": html("<title>白字</title>"),
             "/marquee": html("<title>跑马灯</title>"),
@@ -87,7 +88,8 @@ def site_routes(ext: str) -> dict:
 <li><a href="{ext}ok">外部正常</a> <a href="{ext}head405">HEAD 被拒</a> <a href="{ext}gone">外部失效</a></li>
 <li><a href="{ext}flaky">时好时坏</a> <a href="{ext}loop-a">重定向循环</a> <a href="{ext}hop0">重定向过多</a></li>
 <li><a href="{ext}slow">超时</a> <a href="http://no-such-host.invalid/">域名不存在</a> <a href="http://127.0.0.3:1/">拒绝连接</a></li>
-<li><a href="https://{ext[7:]}ok">TLS 错误</a></li>
+<li><a href="https://{ext[7:]}ok">TLS 错误</a> <a href="http://[bad">格式错误</a> <a href="ftp://127.0.0.1/a.zip">FTP</a>
+<a href="{ext}big">大文件</a> <a href="/{'x' * 3000}.html">超长网址</a></li>
 <li><a href="mailto:zfb@qingshan.gov.cn">信箱</a> <a href="tel:0571-1234567">电话</a> <a href="javascript:void(0)">打印</a> <a href="#">顶部</a></li>
 <li><a href="/news.html">新闻</a> <a href="/deleted.html">旧通知</a> <a href="/about.html">青政〔2026〕404号</a></li>
 <li><a href="/old1.html">旧1</a> <a href="/old2.html">旧2</a> <a href="/old3.html">旧3</a></li>
@@ -150,6 +152,7 @@ def test_dead_links_every_failure_kind(linked):
         "http://127.0.0.3:1/",
         "https://" + e[7:] + "ok",
         s + "sub/b.html",  # relative to <base href="/sub/">
+        "http://[bad",  # invalid syntax: nobody can follow it
     }
     assert set(dead) == expected
     ev = {u: f["evidence"] for u, f in dead.items()}
@@ -179,8 +182,12 @@ def test_working_links_are_not_dead(linked):
     assert (method, attempts) == ("GET", 1)  # HEAD 405 → GET
     method, attempts = conn.execute("SELECT method, attempts FROM link_checks WHERE url = ?", [e + "flaky"]).fetchone()
     assert (method, attempts) == ("GET", 2)  # 503 to HEAD and GET, then a re-check after backoff
+    # a body over the check limit, a URL over the length limit: logged skips, not findings
+    assert conn.execute("SELECT error FROM link_checks WHERE url = ?", [e + "big"]).fetchone()[0].startswith("skipped:")
+    assert e + "big" not in dead
+    assert not any(len(u) > 2048 for u in dead)
     kinds = {r[0] for r in conn.execute("SELECT DISTINCT kind FROM links")}
-    assert {"page", "external", "attachment", "image", "mail", "tel", "javascript"} <= kinds
+    assert {"page", "external", "attachment", "image", "mail", "tel", "javascript", "other", "invalid"} <= kinds
     assert conn.execute("SELECT count(*) FROM links WHERE target LIKE '%#%' OR target = '#'").fetchone()[0] == 0
 
 

@@ -18,7 +18,7 @@ from audits import links as L
 from audits.context import SiteContext
 from audits.model import Finding, Rule
 
-KIND_LABEL = {"page": "页面", "external": "外部网站", "attachment": "附件", "image": "图片"}
+KIND_LABEL = {"page": "页面", "external": "外部网站", "attachment": "附件", "image": "图片", "invalid": "格式错误的"}
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Params:
 
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     for t in L.targets(ctx):
-        why = L.failure(t.result)
+        why = L.failure(t.result, t.kind)
         if why is None:
             continue
         r = t.result or {}

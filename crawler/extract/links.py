@@ -27,7 +27,7 @@ _INDEX_DOC = re.compile(r"/(?:index|default)\.(?:html?|shtml|jsp|php|aspx?)$", r
 class Link:
     target: str
     anchor: str
-    kind: str  # page | attachment | image | mail | tel | javascript  (external is decided by the spider)
+    kind: str  # page | attachment | image | mail | tel | javascript | other | invalid  (external: decided by the spider)
     hidden: str | None = None  # why a visitor cannot see it (CSS), see hidden.py
 
 
@@ -89,15 +89,17 @@ def extract_links(sel: Selector, page_url: str) -> list[Link]:
         low = raw.strip().lower()
         if low.startswith(("mailto:", "tel:", "javascript:")):
             target = raw.strip()
+            kind = kind_of(target)
         else:
             cleaned = clean_url(raw, base)
             if cleaned is None:
-                continue
-            target = cleaned
+                if not low.strip() or low.strip().startswith("#"):
+                    continue
+                target, kind = raw.strip()[:2048], "invalid"  # e.g. "http://[bad": a link nobody can follow
+            else:
+                target = cleaned
+                kind = kind_of(target)  # "other" for ftp: and other unsupported schemes: recorded, not checked
         anchor = _norm_space(" ".join(a.xpath(".//text()").getall())) or a.attrib.get("title", "")
-        kind = kind_of(target)
-        if kind == "other":
-            continue
         reason = hidden.get(a.root)
         key = (target, kind)
         if key not in seen:
@@ -120,7 +122,10 @@ def extract_links(sel: Selector, page_url: str) -> list[Link]:
 def strip_session(url: str) -> str:
     """Drop session ids from path parameters and the query string."""
     url = _PATH_SESSION.sub("", url)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     if not parts.query:
         return url
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SESSION_PARAMS]
@@ -129,7 +134,10 @@ def strip_session(url: str) -> str:
 
 def dedupe_key(url: str) -> str:
     """The key under which two URLs count as the same page (sorted query, no index.html)."""
-    parts = urlsplit(strip_session(url))
+    try:
+        parts = urlsplit(strip_session(url))
+    except ValueError:
+        return url
     path = _INDEX_DOC.sub("/", parts.path) or "/"
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))

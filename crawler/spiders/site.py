@@ -322,6 +322,8 @@ class SiteSpider(scrapy.Spider):
                 return
         if error.startswith("IgnoreRequest: skipped"):
             error = error.split(": ", 1)[1]
+        elif "larger than download max size" in error:
+            error = f"skipped: answered with a body over {self._setting('GOVAUDIT_CHECK_MAXSIZE')} bytes"
         yield self._check_row(meta, error=error)
 
     def parse(self, response: Response):
