@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -31,8 +32,9 @@ class Link:
     hidden: str | None = None  # why a visitor cannot see it (CSS), see hidden.py
 
 
+@lru_cache(maxsize=65536)
 def clean_url(url: str, base: str) -> str | None:
-    """Absolute, fragment-free, percent-encoded URL; None for an unusable one."""
+    """Absolute, fragment-free, percent-encoded URL; None for an unusable one (cached: nav links repeat)."""
     url = url.strip().replace("\\", "/")
     if not url or url.startswith("#"):
         return None
@@ -50,6 +52,7 @@ def clean_url(url: str, base: str) -> str | None:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
+@lru_cache(maxsize=65536)
 def kind_of(url: str) -> str:
     low = url.lower()
     if low.startswith("mailto:"):
@@ -84,8 +87,12 @@ def extract_links(sel: Selector, page_url: str) -> list[Link]:
     out: list[Link] = []
     root = sel.root
     hidden = hidden_anchors(root) if isinstance(getattr(root, "tag", None), str) else {}
-    for a in sel.xpath("//a[@href] | //area[@href]"):
-        raw = a.attrib.get("href", "")
+    if not isinstance(getattr(root, "tag", None), str):
+        return out
+    for a in root.iter("a", "area"):
+        raw = a.get("href")
+        if raw is None:
+            continue
         low = raw.strip().lower()
         if low.startswith(("mailto:", "tel:", "javascript:")):
             target = raw.strip()
@@ -99,8 +106,8 @@ def extract_links(sel: Selector, page_url: str) -> list[Link]:
             else:
                 target = cleaned
                 kind = kind_of(target)  # "other" for ftp: and other unsupported schemes: recorded, not checked
-        anchor = _norm_space(" ".join(a.xpath(".//text()").getall())) or a.attrib.get("title", "")
-        reason = hidden.get(a.root)
+        anchor = _norm_space(" ".join(a.itertext())) or a.get("title", "")
+        reason = hidden.get(a)
         key = (target, kind)
         if key not in seen:
             seen[key] = len(out)
@@ -108,14 +115,15 @@ def extract_links(sel: Selector, page_url: str) -> list[Link]:
         elif out[seen[key]].hidden and not reason:
             # the same target is also linked visibly: not a hidden link
             out[seen[key]] = Link(target, out[seen[key]].anchor or anchor[:300], kind, None)
-    for el in sel.xpath("//img[@src] | //iframe[@src] | //frame[@src]"):
-        cleaned = clean_url(el.attrib.get("src", ""), base)
+    for el in root.iter("img", "iframe", "frame"):
+        src = el.get("src")
+        cleaned = clean_url(src, base) if src else None
         if cleaned is None or not cleaned.startswith("http"):
             continue
-        kind = "image" if el.root.tag == "img" else kind_of(cleaned)
+        kind = "image" if el.tag == "img" else kind_of(cleaned)
         if (cleaned, kind) not in seen:
             seen[(cleaned, kind)] = len(out)
-            out.append(Link(cleaned, el.attrib.get("alt", "")[:300], kind))
+            out.append(Link(cleaned, el.get("alt", "")[:300], kind))
     return out
 
 

@@ -47,16 +47,20 @@ def _norm(text: str) -> str:
 def _items_from(sel: Selector, base: str, today: dt.date) -> list[ListItem]:
     items: list[ListItem] = []
     seen: set[str] = set()
-    for a in sel.xpath("//a[@href]"):
-        href = a.attrib.get("href", "")
+    root = sel.root
+    if not isinstance(getattr(root, "tag", None), str):
+        return items
+    for node in root.iter("a"):
+        href = node.get("href")
+        if not href:
+            continue
         url = clean_url(href, base)
         if url is None or kind_of(url) not in ("page", "attachment"):
             continue
-        title = _norm(a.attrib.get("title") or "".join(a.xpath(".//text()").getall()))
-        anchor_text = _norm("".join(a.xpath(".//text()").getall()))
+        anchor_text = _norm("".join(node.itertext()))
+        title = _norm(node.get("title") or anchor_text)
         if len(title) < 2:
             continue
-        node = a.root
         if any(anc.tag in _SKIP_ANCESTORS for anc in node.iterancestors()):
             continue
         found = None
@@ -78,7 +82,10 @@ def _items_from(sel: Selector, base: str, today: dt.date) -> list[ListItem]:
                 break
         if found is None:
             # a date inside the link itself, in its own element: <a><span>title</span><em>date</em></a>
-            for part in a.xpath(".//*[not(*)]/text()").getall():
+            for leaf in node.iter():
+                if len(leaf) or leaf is node or not leaf.text:
+                    continue
+                part = leaf.text
                 dates = find_dates(_norm(part), today)
                 if dates and dates[0].has_day and len(_norm(part)) <= len(dates[0].text) + 4:
                     found = dates[0]
@@ -130,13 +137,20 @@ def extract_pagination(sel: Selector, html: str, page_url: str) -> list[str]:
             u = clean_url(href, base)
             if u:
                 out.append(u)
-    for a in sel.xpath("//a[@href]"):
-        text = _norm("".join(a.xpath(".//text()").getall()))
+    root = sel.root
+    anchors = root.iter("a") if isinstance(getattr(root, "tag", None), str) else ()
+    for a in anchors:
+        href = a.get("href")
+        if not href:
+            continue
+        text = _norm("".join(a.itertext()))
+        if len(text) > 8:
+            continue
         in_pager = text.isdigit() and any(
-            _PAGER_CLASS.search(anc.get("class", "") + " " + anc.get("id", "")) for anc in a.root.iterancestors()
+            _PAGER_CLASS.search(anc.get("class", "") + " " + anc.get("id", "")) for anc in a.iterancestors()
         )
         if text in _NEXT_TEXTS or text in ("上一页", "尾页", "末页") or in_pager:
-            u = clean_url(a.attrib.get("href", ""), base)
+            u = clean_url(href, base)
             if u and u != page_url and kind_of(u) == "page" and _same_dir(u, page_url):
                 out.append(u)
     seen: set[str] = set()
