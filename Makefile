@@ -15,10 +15,12 @@ $(BIN)/govaudit: pyproject.toml
 	@$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
 
+# Debian's Chromium (Playwright drives it through executable_path; no browser download)
+# and a CJK font so rendered Chinese pages and reports are readable in screenshots.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium (needed for JavaScript-rendered pages)"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; } || { \
+	  echo "installing Debian's chromium and a CJK font"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 setup: $(BIN)/govaudit chromium
 
