@@ -4,13 +4,32 @@ from __future__ import annotations
 
 from audits.model import Rule
 from audits.rules import column_empty, column_stale, dead_link, hidden_link, homepage_stale, site_unreachable, soft_404
+from audits.rules import (
+    annual_report_inconsistent,
+    annual_report_late,
+    annual_report_missing,
+    disclosure_column_missing,
+    interpretation_late,
+    interpretation_missing,
+    normative_doc_expired,
+    normative_doc_incomplete,
+    normative_doc_late,
+)
 
 RULES: tuple[Rule, ...] = (
     site_unreachable.RULE,
     homepage_stale.RULE,
     column_stale.RULE,
     column_empty.RULE,
-    # (disclosure and document rules go here, in findings.md order)
+    normative_doc_late.RULE,
+    normative_doc_incomplete.RULE,
+    normative_doc_expired.RULE,
+    interpretation_missing.RULE,
+    interpretation_late.RULE,
+    annual_report_missing.RULE,
+    annual_report_late.RULE,
+    annual_report_inconsistent.RULE,
+    disclosure_column_missing.RULE,
     dead_link.RULE,
     soft_404.RULE,
     hidden_link.RULE,

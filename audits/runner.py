@@ -142,5 +142,12 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
                     "error": error,
                 }
             )
+        try:  # statistics for the report writer (site_year_stats); never sinks the audit
+            from audits.stats import write_stats
+
+            write_stats(db, audit_run_id, run["id"], roots, as_of, config)
+        except Exception as exc:
+            errors["site_year_stats"] = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
         db["audit_runs"].update(audit_run_id, {"finished_at": now_iso()})
     return AuditResult(audit_run_id, run["id"], as_of_s, sum(counts.values()), dict(counts), errors)

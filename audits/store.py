@@ -53,3 +53,33 @@ def m001_audit_schema(db: sqlite_utils.Database) -> None:
     )
     db["findings"].create_index(["audit_run_id"])
     db["findings"].create_index(["fingerprint"])
+
+
+@audit_migrations()
+def m002_site_year_stats(db: sqlite_utils.Database) -> None:
+    """Per audit run, site and year: what the site published (for the annual report's section 二)."""
+    db["site_year_stats"].create(
+        {
+            "audit_run_id": int,
+            "site": str,
+            "year": int,
+            "docs_published": int,  # distinct dated items in the site's column lists
+            "docs_by_column_json": str,  # {column name: items dated that year}
+            "articles_published": int,  # article pages whose publish date is in that year
+            "normative_formed": int,  # 规范性文件 with 成文日期 in that year
+            "normative_published": int,  # 规范性文件 with 发布日期 in that year
+            "normative_on_time": int,  # of those published: within the working-day limit
+            "normative_late": int,
+            "normative_timeliness_unknown": int,  # a date missing or inconsistent
+            "normative_marked_valid": int,  # published by the year's end, marked 有效, period not ended by then
+            "normative_marked_invalid": int,  # marked 失效/废止 (now)
+            "normative_expired_unmarked": int,  # marked 有效 but the stated period ended by the year's end
+            "policy_docs": int,  # 规范性文件 + government policy documents published that year
+            "interpreted": int,  # of those: with at least one interpretation
+            "interpreted_two_way": int,  # of those: linked both ways
+            "interpretation_coverage": float,  # interpreted / policy_docs (null when no policy docs)
+            "interpretations_published": int,  # interpretation pages published that year
+            "details_json": str,  # lists behind the counts (urls), annual report status, settings used
+        },
+        pk=("audit_run_id", "site", "year"),
+    )

@@ -64,6 +64,18 @@ def test_exact_timeliness_findings(site, crawled):
         ("column-empty", p + "zwgk/tjxx/"),  # empty list
         ("dead-link", site.scj),  # the portal home links the 503 subsite
         ("dead-link", p + "xwzx/bdyw/202001/t20200101_0001.html"),  # 404 from an article
+        # 政府信息公开 (tests/site/disclosure.py, SPEC.md): documents, interpretations, annual reports
+        ("normative-doc-late", p + "zfxxgk/fdzdgknr/gfxwj/202610/t20261030_7002.html"),  # 21 working days across 国庆
+        ("normative-doc-incomplete", p + "zfxxgk/fdzdgknr/gfxwj/202610/t20261030_7003.html"),  # no 有效性 (one-line block)
+        ("normative-doc-incomplete", p + "zfxxgk/fdzdgknr/gfxwj/202610/t20261019_7006.html"),  # no block, no 有效性
+        ("normative-doc-expired", p + "zfxxgk/fdzdgknr/gfxwj/202311/t20231104_7004.html"),  # 有效期至 T-20, still 有效
+        ("interpretation-missing", p + "zfxxgk/fdzdgknr/gfxwj/202610/t20261030_7002.html"),  # one-way only (minor)
+        ("interpretation-missing", p + "zfxxgk/fdzdgknr/gfxwj/202610/t20261030_7003.html"),  # no interpretation
+        ("interpretation-late", p + "zfxxgk/fdzdgknr/zcjd/202612/t20261205_7105.html"),  # 12 working days after
+        ("disclosure-column-missing", p + "zfxxgk/"),  # 政府信息公开制度
+        ("annual-report-missing", w),  # 卫生健康局: no report at all
+        ("annual-report-late", p + "jyj/art/2026/2/20/art_1203_5325.html"),  # 2月20日 > 1月31日
+        ("annual-report-inconsistent", p + "jyj/art/2026/2/20/art_1203_5325.html"),  # R1: 11+0 ≠ 10+0
     }
     assert _pairs(findings) == expected
     sev = {f["url"]: f["severity"] for f in findings if f["rule"] == "dead-link"}

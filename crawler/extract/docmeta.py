@@ -138,7 +138,8 @@ def validity_of(text: str | None) -> str | None:
     return None
 
 
-_STAMP_RE = re.compile(r"(?:本文件|该文件|此件|本件|该件|文件)?已(?:被)?(废止|失效)")
+# "【已废止】", "（此件已失效）" stamped at the very start of the body or the title
+_STAMP_RE = re.compile(r"^\s*[【\[（(〔]?\s*(?:本文件|该文件|此件|本件|该件|文件)?已(?:被)?(废止|失效)\s*[】\]）)〕]?")
 
 # --------------------------------------------------------------------------
 # Dates
@@ -218,7 +219,7 @@ _DATE_ALT = (
     r"|(?:19|20)\d\d-\d{1,2}-\d{1,2})"
 )
 _SIGNATURE_RE = re.compile(
-    rf"[\u4e00-\u9fff（）()]{{2,30}}?(?:{_ORGAN_END})(?:[（(][^）)]{{1,12}}[）)])?\s*(?P<date>{_DATE_ALT})"
+    rf"[\u4e00-\u9fff（）()]{{2,30}}?(?:{_ORGAN_END})[）)]?(?:[（(][^）)]{{1,30}}[）)])?\s*(?P<date>{_DATE_ALT})"
 )
 _NOT_SIGNATURE_AFTER = re.compile(r"\s*(?:起|至|到|前|后|以前|以后|之前|之后|期间|止|印发|召开|发布|施行|实施)")
 
@@ -489,7 +490,7 @@ def read_doc_meta(
         if out.validity is None:
             w.append({"field": "有效性", "issue": "unknown_value", "raw": hit[1], "source": out.validity_source})
     else:
-        m = _STAMP_RE.search(main_text[:150]) or _STAMP_RE.search(title or "")
+        m = _STAMP_RE.search(main_text) or _STAMP_RE.search(title or "")
         if m:
             out.validity, out.validity_raw, out.validity_source = m.group(1), m.group(0), "text"
 
@@ -504,8 +505,13 @@ def read_doc_meta(
             if d:
                 out.valid_until = ValidUntil(d, raw, f"doc_meta:{lab}", "abolished")
         else:
-            vu = valid_until_from_text(raw if "有效期" in raw else f"有效期至{raw}", today, written=written, published=published,
-                                       source=f"doc_meta:{lab}")
+            if "有效期" in raw:
+                text = raw
+            elif re.search(r"至|到|截至|截止", raw):
+                text = f"有效期{raw}"
+            else:
+                text = f"有效期至{raw}"
+            vu = valid_until_from_text(text, today, written=written, published=published, source=f"doc_meta:{lab}")
             if vu is None:
                 # 有效期：5年 with a 施行日期 field
                 eff = _first(dm, EFFECTIVE_LABELS)

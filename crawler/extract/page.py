@@ -50,14 +50,16 @@ class PageFacts:
     publish_date_source: str | None = None
     main_text: str = ""
     is_article: bool = False
-    # The 信息公开 metadata block, label -> value (索引号, 发布机构, 生成日期, 成文日期, 发布日期, 文号, 有效性…)
+    # The 信息公开 metadata block, label -> value (索引号, 发布机构, 生成日期, 成文日期, 发布日期, 文号, 有效性…):
+    # a table / dl / div-span block, else one line of "label：value" pairs; <meta name="文号"…> tags fill gaps.
+    # crawler/extract/docmeta.py reads it into typed fields.
     doc_meta: dict[str, str] = field(default_factory=dict)
     # Data tables of report pages (年度报告/年报/报表): rows of cell texts, merged cells expanded
     tables: list[list[list[str]]] = field(default_factory=list)
 
 
 MAIN_TEXT_CAP = 200_000
-REPORT_TITLE_WORDS = ("年度报告", "年报", "报表")
+REPORT_TITLE_WORDS = ("年度报告", "年报", "报表", "信息公开工作报告")
 
 # --------------------------------------------------------------------------
 # Meta tags

@@ -2,6 +2,8 @@
 
 * ``tests.site.model``  – the site as data: ``build_site(today)``, ``COLUMNS``,
   ``HOMEPAGES``, ``expected_findings(today)``.
+* ``tests.site.disclosure`` – the 政府信息公开 section, 规范性文件, 政策解读 and annual
+  reports, with ``expected_disclosure_findings(today)``.
 * ``tests.site.server`` – ``FixtureSite`` (threads, 127.0.0.1 + 127.0.0.2) and
   ``python -m tests.site.server --port 8765 [--today YYYY-MM-DD]``.
 
@@ -13,7 +15,7 @@ resolved lazily.
 """
 from __future__ import annotations
 
-__all__ = ["FixtureSite", "build_site", "COLUMNS", "HOMEPAGES", "expected_findings"]
+__all__ = ["FixtureSite", "build_site", "COLUMNS", "HOMEPAGES", "expected_findings", "expected_disclosure_findings"]
 
 
 def __getattr__(name: str):  # PEP 562 lazy re-exports
@@ -25,4 +27,8 @@ def __getattr__(name: str):  # PEP 562 lazy re-exports
         from . import model
 
         return getattr(model, name)
+    if name == "expected_disclosure_findings":
+        from . import disclosure
+
+        return disclosure.expected_disclosure_findings
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

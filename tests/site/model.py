@@ -628,6 +628,7 @@ def _portal_header() -> str:
 <li><a href="/tzgg/">通知公告</a></li>
 <li><a href="/zcwj/">政策文件</a></li>
 <li><a href="/ztzl/2019ztjy/">专题专栏</a></li>
+<li><a href="/zfxxgk/">政府信息公开</a></li>
 </ul></div>
 </div>"""
 
@@ -829,6 +830,7 @@ def _jyj_header() -> str:
 <a href="/jyj/">首页</a>
 <a href="{COLUMNS_BY_KEY['jydt'].path}">教育动态</a>
 <a href="{COLUMNS_BY_KEY['jygg'].path}">教育公告</a>
+<a href="/jyj/col/col1203/index.html">信息公开年报</a>
 <a href="/">青山县人民政府</a>
 </div>"""
 
@@ -1097,6 +1099,12 @@ def _build_raw(today: dt.date) -> dict[str, dict[str, Page]]:
         portal.update(_portal_column_pages(COLUMNS_BY_KEY[key], today))
     portal.update(_admin_pages(today))
     portal.update(_jyj_pages(today))
+    try:  # the 政府信息公开 section, documents, interpretations and annual reports
+        from . import disclosure as _disclosure
+    except ImportError:  # executed as a plain script
+        import disclosure as _disclosure  # type: ignore[no-redef]
+    portal.update(_disclosure.portal_pages(today))
+    portal.update(_disclosure.jyj_pages(today))
     return {PORTAL_HOST: portal, WJJ_HOST: _wjj_pages(today)}
 
 
