@@ -64,6 +64,9 @@ def test_exact_timeliness_findings(site, crawled):
         ("column-empty", p + "zwgk/tjxx/"),  # empty list
         ("dead-link", site.scj),  # the portal home links the 503 subsite
         ("dead-link", p + "xwzx/bdyw/202001/t20200101_0001.html"),  # 404 from an article
+        ("soft-404", p + "xwzx/bdyw/202002/t20200202_0002.html"),  # 200 with 页面不存在
+        ("hidden-link", f"http://127.0.0.4:{site.port}/bc/"),  # 暗链 off-screen on the home page
+        ("dead-link", f"http://127.0.0.4:{site.port}/bc/"),  # ... to a host where nothing listens
         # 政府信息公开 (tests/site/disclosure.py, SPEC.md): documents, interpretations, annual reports
         ("normative-doc-late", p + "zfxxgk/fdzdgknr/gfxwj/202610/t20261030_7002.html"),  # 21 working days across 国庆
         ("normative-doc-incomplete", p + "zfxxgk/fdzdgknr/gfxwj/202610/t20261030_7003.html"),  # no 有效性 (one-line block)
@@ -79,7 +82,7 @@ def test_exact_timeliness_findings(site, crawled):
     }
     assert _pairs(findings) == expected
     sev = {f["url"]: f["severity"] for f in findings if f["rule"] == "dead-link"}
-    assert sev == {site.scj: "major", p + "xwzx/bdyw/202001/t20200101_0001.html": "minor"}
+    assert sev == {site.scj: "major", p + "xwzx/bdyw/202001/t20200101_0001.html": "minor", f"http://127.0.0.4:{site.port}/bc/": "major"}
 
 
 def test_near_misses_are_not_findings(site, crawled):

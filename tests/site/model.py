@@ -35,7 +35,7 @@ __all__ = [
     "Page", "SiteInfo", "Column", "Home", "Item", "Finding",
     "PORTAL_HOST", "WJJ_HOST", "PORT_PLACEHOLDER", "REFERENCE_TODAY",
     "PORTAL", "JYJ", "SCJ", "WJJ", "SITES", "COLUMNS", "COLUMNS_BY_KEY", "HOMEPAGES",
-    "EXPECTED_FINDINGS", "DEAD_LINK", "SEARCH_Q",
+    "EXPECTED_FINDINGS", "DEAD_LINK", "SOFT_404", "HIDDEN_LINK_HOST", "SEARCH_Q",
     "build_site", "column_items", "expected_findings",
     "render_not_found", "render_unavailable", "render_calendar", "render_search",
 ]
@@ -47,6 +47,10 @@ PORT_PLACEHOLDER = "__FIXTURE_PORT__"
 REFERENCE_TODAY = dt.date(2026, 12, 15)
 #: the one dead internal link (on one 本地要闻 article) — answers 404, harmless
 DEAD_LINK = "/xwzx/bdyw/202001/t20200101_0001.html"
+#: answers 200 but is an error page ("页面不存在"): a soft 404, linked next to DEAD_LINK
+SOFT_404 = "/xwzx/bdyw/202002/t20200202_0002.html"
+#: a 暗链 planted on the home page, hidden off-screen, to a host where nothing listens
+HIDDEN_LINK_HOST = "127.0.0.4"
 SEARCH_Q = "政务"
 
 HTML_UTF8 = "text/html; charset=utf-8"
@@ -728,7 +732,8 @@ def _portal_article(col: Column, it: Item) -> Page:
     related = ""
     if col.key == "bdyw" and it.index == 2:
         related = (f'<div class="related">相关链接：<a href="{DEAD_LINK}">'
-                   "我县召开新年第一次常务会议</a></div>")
+                   "我县召开新年第一次常务会议</a> "
+                   f'<a href="{SOFT_404}">我县部署春节前安全生产工作</a></div>')
     body = f"""{_portal_header()}
 <div class="main">
 {_crumb(col, article=True)}
@@ -803,6 +808,7 @@ def _portal_home(today: dt.date) -> Page:
 </ul>
 </div>
 <div class="block admin"><a href="/admin/">网站管理</a></div>
+<div style="position:absolute;left:-9000px;top:0"><a href="http://{HIDDEN_LINK_HOST}:{PORT_PLACEHOLDER}/bc/">博彩娱乐</a></div>
 </div>"""
     return _page(_document(PORTAL, "青山县人民政府", [], body, charset_meta=_UTF8_META))
 
@@ -1099,6 +1105,9 @@ def _build_raw(today: dt.date) -> dict[str, dict[str, Page]]:
         portal.update(_portal_column_pages(COLUMNS_BY_KEY[key], today))
     portal.update(_admin_pages(today))
     portal.update(_jyj_pages(today))
+    # a deleted article whose CMS answers 200 with an error page: a soft 404
+    soft = render_not_found(PORTAL_HOST, SOFT_404)
+    portal[SOFT_404] = Page(200, soft.headers, soft.body)
     try:  # the 政府信息公开 section, documents, interpretations and annual reports
         from . import disclosure as _disclosure
     except ImportError:  # executed as a plain script
