@@ -27,6 +27,9 @@ from audits.columns import COLUMN_TYPES
 from audits.workdays import WorkdayCalendar
 
 
+SITE_KINDS = ("government", "department", "township")
+
+
 class ConfigError(ValueError):
     """govaudit.toml (or the holiday file) cannot be used."""
 
@@ -83,6 +86,10 @@ def _check_params(where: str, rule_id: str, values: Any) -> dict[str, Any]:
             isinstance(default, (int, float)) and not isinstance(value, (int, float))
         ) or (isinstance(default, str) and not isinstance(value, str)):
             raise ConfigError(f"{where}.{rule_id}.{key}: expected {type(default).__name__}, got {value!r}")
+        if isinstance(default, (tuple, list)) and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            raise ConfigError(f"{where}.{rule_id}.{key}: expected a list of strings, got {value!r}")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
             raise ConfigError(f"{where}.{rule_id}.{key}: must not be negative")
     return dict(values)
@@ -108,6 +115,8 @@ def parse_config(data: dict[str, Any], source: str | None = None) -> Config:
         unknown = set(s) - {"root", "name", "kind", "rules", "columns"}
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        if s.get("kind") not in (None, *SITE_KINDS):
+            raise ConfigError(f"{where}: unknown kind '{s['kind']}' (known: {', '.join(SITE_KINDS)})")
         site = SiteConfig(root=s["root"], name=s.get("name"), kind=s.get("kind"))
         for rule_id, values in (s.get("rules") or {}).items():
             site.rules[rule_id] = _check_params(f"{where}.rules", rule_id, values)

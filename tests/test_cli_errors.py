@@ -189,3 +189,19 @@ def test_page_budget_makes_a_partial_run(tmp_path):
     assert "partial (max pages reached)" in proc.stdout
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 10
+
+
+@pytest.mark.parametrize(
+    ("toml", "needle"),
+    [
+        ("[rules.normative-doc-late]\ntitle_words = 3", "expected a list of strings"),
+        ("[[site]]\nroot = \"http://127.0.0.1/\"\nkind = \"ministry\"", "unknown kind 'ministry'"),
+    ],
+)
+def test_bad_config_lists_and_kinds(tmp_path, toml, needle):
+    from audits.config import ConfigError, parse_config
+
+    import tomllib
+
+    with pytest.raises(ConfigError, match=needle):
+        parse_config(tomllib.loads(toml))
