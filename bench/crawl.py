@@ -3,6 +3,7 @@
     make bench                                   # = .venv/bin/python bench/crawl.py (10,000 pages)
     .venv/bin/python bench/crawl.py --pages 2000 # a quicker run
     .venv/bin/python bench/crawl.py --tools govaudit --profile   # also profile govaudit (cProfile)
+    .venv/bin/python bench/crawl.py --tools govaudit,scrapy,scrapy-seen,wget   # add the deduplicating Scrapy spider
 
 1. bench/gensite.py generates a government-like site of --pages HTML pages in
    memory and serves it on 127.0.0.1 from its own process (its CPU is not
@@ -167,29 +168,67 @@ def server_check(server: SiteServer, n: int, connections: int = 16) -> dict:
 
 # -- measuring one tool ---------------------------------------------------------------
 
-def _tree_rss(proc) -> int:
-    total = 0
+def _hwm(p) -> int:
+    """Peak RSS of one process so far: VmHWM (exact, reset at exec), else its current RSS."""
     try:
-        procs = [proc, *proc.children(recursive=True)]
+        with open(f"/proc/{p.pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return p.memory_info().rss
     except psutil.Error:
         return 0
-    for p in procs:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
+
+
+def _tree(proc) -> list:
+    try:
+        return [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def _busy() -> float:
+    """CPU seconds all processes of the machine have used (every core)."""
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+
+def wait_idle(limit_s: float, threshold_pct: float = 25.0) -> float:
+    """Wait (at most limit_s) until the rest of the machine uses under threshold_pct of one core; the % seen last."""
+    start = time.monotonic()
+    said = -1
+    while True:
+        b0 = _busy()
+        time.sleep(2)
+        pct = 100 * (_busy() - b0) / 2
+        waited = time.monotonic() - start
+        if pct < threshold_pct or waited >= limit_s:
+            if said >= 0:
+                print(f"  waited {waited:.0f} s; other processes now use {pct:.0f}% of a core", flush=True)
+            return pct
+        if said < 0 or waited - said >= 60:
+            print(f"  machine busy ({pct:.0f}% of a core used by other processes); waiting (at most {limit_s:.0f} s) …", flush=True)
+            said = waited
 
 
 def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: Path = REPO) -> dict:
-    """Run cmd to its end; wall time, CPU time, peak RSS of its process tree, pages the server served it."""
+    """Run cmd to its end; wall time, CPU time, peak RSS of its process tree, pages the server served it.
+
+    Peak RSS: the process tree is polled every 0.2 s and the sum of the processes' VmHWM
+    (the kernel's high-water mark, so short spikes between polls are not missed) is kept.
+    The CPU used by everything else on the machine during the run is reported too
+    (other_cpu_pct), since a busy machine slows the wall clock, not the CPU seconds.
+    """
     server.reset()
     out = open(log_dir / f"{name}.out", "wb")
     err = open(log_dir / f"{name}.err", "wb")
-    s0 = server.cpu()
+    s0, b0 = server.cpu(), _busy()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=child_env(), cwd=str(cwd))
-    peak = [0]
+    peak = [0, 0]  # sum of VmHWM, sum of current RSS
     samples = [0]
     stop = threading.Event()
 
@@ -199,8 +238,15 @@ def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: P
         except psutil.Error:
             return
         while not stop.is_set():
-            rss = _tree_rss(ps)
-            peak[0] = max(peak[0], rss)
+            procs = _tree(ps)
+            peak[0] = max(peak[0], sum(_hwm(p) for p in procs))
+            rss = 0
+            for p in procs:
+                try:
+                    rss += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak[1] = max(peak[1], rss)
             samples[0] += 1
             stop.wait(POLL)
 
@@ -211,13 +257,12 @@ def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: P
     stop.set()
     th.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    s1 = server.cpu()
+    s1, b1 = server.cpu(), _busy()
     out.close()
     err.close()
     st = server.stats()
-    maxrss = ru.ru_maxrss * 1024  # kB on Linux
-    peak_rss = max(peak[0], maxrss)
     cpu = ru.ru_utime + ru.ru_stime
+    other = max(0.0, (b1 - b0) - cpu - (s1 - s0))
     return {
         "tool": name,
         "cmd": cmd,
@@ -225,15 +270,19 @@ def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: P
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
         "cpu_pct": round(100 * cpu / wall, 1),
-        "peak_rss_mb": round(peak_rss / 2**20, 1),
-        "peak_rss_polled_mb": round(peak[0] / 2**20, 1),
-        "ru_maxrss_mb": round(maxrss / 2**20, 1),
+        "peak_rss_mb": round(peak[0] / 2**20, 1),
+        "peak_rss_polled_mb": round(peak[1] / 2**20, 1),
+        # ru_maxrss also counts the forked copy of this driver before exec: an upper bound only
+        "ru_maxrss_mb": round(ru.ru_maxrss / 1024, 1),
         "rss_samples": samples[0],
         "pages": st["html_200"],
         "pages_per_s": round(st["html_200"] / wall, 1),
+        "pages_per_cpu_s": round(st["html_200"] / cpu, 1) if cpu else None,
         "server": st,
         "server_cpu_s": round(s1 - s0, 2),
         "server_cpu_pct": round(100 * (s1 - s0) / wall, 1),
+        "other_cpu_pct": round(100 * other / wall, 1),
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -303,7 +352,8 @@ def run_wget(server: SiteServer, tmp: Path, log_dir: Path) -> dict | None:
     return r
 
 
-def run_profile(server: SiteServer, tmp: Path, log_dir: Path, out_dir: Path, max_pages: int, top: int = 25) -> dict:
+def run_profile(server: SiteServer, tmp: Path, log_dir: Path, out_dir: Path, max_pages: int, top: int = 15) -> dict:
+    """govaudit under cProfile; its own functions by cumulative time, everything by own time."""
     import pstats
 
     prof = out_dir / "govaudit.prof"
@@ -315,22 +365,34 @@ def run_profile(server: SiteServer, tmp: Path, log_dir: Path, out_dir: Path, max
     total = st.total_tt  # type: ignore[attr-defined]
     rows = []
     for (file, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
-        rows.append({"function": f"{_short(file)}:{line}({func})", "ncalls": nc, "tottime": round(tt, 2), "cumtime": round(ct, 2),
-                     "cum_pct": round(100 * ct / total, 1), "tot_pct": round(100 * tt / total, 1)})
-    by_cum = sorted(rows, key=lambda x: -x["cumtime"])
+        rows.append({"function": f"{_short(file)}:{line}({func})", "own": _is_own(file), "ncalls": nc, "tottime": round(tt, 2),
+                     "cumtime": round(ct, 2), "cum_pct": round(100 * ct / total, 1), "tot_pct": round(100 * tt / total, 1)})
+    # govaudit's own code below the entry points (cli, runner: they hold 100 % by definition)
+    own = sorted((x for x in rows if x["own"] and x["cum_pct"] < 95), key=lambda x: -x["cumtime"])
     by_tot = sorted(rows, key=lambda x: -x["tottime"])
     with open(out_dir / "profile.txt", "w", encoding="utf-8") as f:
         st.stream = f  # type: ignore[attr-defined]
-        st.sort_stats("cumulative").print_stats(60)
+        st.sort_stats("cumulative").print_stats(80)
         st.sort_stats("tottime").print_stats(40)
-    return {"run": r, "total_s": round(total, 2), "by_cumulative": by_cum[:top * 3], "by_tottime": by_tot[:top]}
+    return {"run": r, "total_s": round(total, 2), "own_by_cumulative": own[:top], "by_tottime": by_tot[:top]}
+
+
+def _is_own(file: str) -> bool:
+    f = Path(file)
+    try:
+        rel = f.resolve().relative_to(REPO)
+    except (ValueError, OSError):
+        return False
+    return rel.parts[0] in ("crawler", "audits", "reports")
 
 
 def _short(file: str) -> str:
-    for marker in ("site-packages/", "/work/main/", str(REPO) + "/"):
-        if marker in file:
-            return file.split(marker, 1)[1]
-    return file
+    if "site-packages/" in file:
+        return file.split("site-packages/", 1)[1]
+    try:
+        return str(Path(file).resolve().relative_to(REPO))
+    except (ValueError, OSError):
+        return file.replace(sys.base_prefix + "/lib/", "")
 
 
 # -- output ----------------------------------------------------------------------------
@@ -355,12 +417,14 @@ def machine() -> dict:
 
 
 def table(runs: list[dict]) -> str:
-    head = ["tool", "pages", "wall s", "pages/s", "crawl pages/s", "CPU s", "CPU %", "peak RSS MB", "server CPU %", "note"]
+    head = ["tool", "pages", "wall s", "pages/s", "crawl pages/s", "CPU s", "pages/CPU-s", "peak RSS MB", "server CPU %",
+            "other CPU %", "note"]
     rows = []
     for r in runs:
         crawl = f"{r['pages'] / r['crawl_s']:.0f}" if r.get("crawl_s") else "-"
         rows.append([r["tool"], str(r["pages"]), f"{r['wall_s']:.1f}", f"{r['pages_per_s']:.0f}", crawl, f"{r['cpu_s']:.1f}",
-                     f"{r['cpu_pct']:.0f}", f"{r['peak_rss_mb']:.0f}", f"{r['server_cpu_pct']:.0f}", r.get("note", "")])
+                     f"{r['pages_per_cpu_s'] or 0:.0f}", f"{r['peak_rss_mb']:.0f}", f"{r['server_cpu_pct']:.1f}",
+                     f"{r['other_cpu_pct']:.0f}", r.get("note", "")])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
     return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)])
@@ -369,9 +433,11 @@ def table(runs: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="govaudit crawl speed and memory vs plain Scrapy and wget")
     ap.add_argument("--pages", type=int, default=10000, help="HTML pages in the generated site (default 10000)")
-    ap.add_argument("--tools", default="govaudit,scrapy,wget", help="comma-separated subset of govaudit,scrapy,wget")
+    ap.add_argument("--tools", default="govaudit,scrapy,wget", help="comma-separated, in order, from govaudit, scrapy, scrapy-seen, wget (default: govaudit,scrapy,wget)")
     ap.add_argument("--profile", action="store_true", help="also run govaudit under cProfile (bench/out/profile.txt)")
     ap.add_argument("--out", default=str(BENCH / "out"), help="output directory (default bench/out)")
+    ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                    help="before each run, wait up to SECONDS for other processes to stop using the CPU (shared machines)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, logs)")
     args = ap.parse_args(argv)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
@@ -387,7 +453,9 @@ def main(argv: list[str] | None = None) -> int:
 
     info = machine()
     print(f"machine: {info['cpus']} CPUs ({info['cpu_model']}), {info['mem_gb']} GB, Python {info['python']}, Scrapy {info['scrapy']}")
-    print(f"generating and serving a {args.pages}-page site …", flush=True)
+    rates = {"govaudit": 40, "scrapy": 35, "scrapy-seen": 72, "wget": 900}  # pages/s measured on 2 cores (bench/README.md)
+    est = sum(args.pages / rates[t] + 3 for t in tools) + (2.2 * args.pages / rates["govaudit"] if args.profile else 0)
+    print(f"generating and serving a {args.pages}-page site; the runs take about {est / 60:.0f} min on a 2-core machine …", flush=True)
     server = SiteServer(args.pages, log_dir)
     results: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": info, "pages": args.pages}
     try:
@@ -403,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
 
         runs = []
         for tool in tools:
+            if args.wait_idle:
+                wait_idle(args.wait_idle)
             print(f"running {tool} …", flush=True)
             if tool == "govaudit":
                 r = run_govaudit(server, tmp, log_dir, max_pages)
@@ -415,11 +485,16 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(r)
             print(f"  {r['pages']} pages in {r['wall_s']} s = {r['pages_per_s']:.0f} pages/s, peak RSS {r['peak_rss_mb']:.0f} MB, "
                   f"exit {r['exit_code']}", flush=True)
+            if r["other_cpu_pct"] > 25:
+                print(f"  warning: other processes used {r['other_cpu_pct']:.0f}% of a core during this run; its wall-clock "
+                      "numbers are pessimistic (CPU seconds are not affected much)", flush=True)
             if r["exit_code"] not in (0, None) and tool != "wget":
                 print(f"  {tool} failed; see {log_dir / (r['tool'] + '.err')}:\n" + (log_dir / f"{r['tool']}.err").read_text()[-2000:])
         results["runs"] = runs
 
         if args.profile:
+            if args.wait_idle:
+                wait_idle(args.wait_idle)
             print("running govaudit under cProfile …", flush=True)
             results["profile"] = run_profile(server, tmp, log_dir, out_dir, max_pages)
     finally:
@@ -434,7 +509,9 @@ def main(argv: list[str] | None = None) -> int:
           f"(16 connections)")
     print(table(runs))
     print("pages = HTML pages the server sent the tool (200); pages/s = pages / wall time (process start to exit);")
-    print("crawl pages/s = pages / Scrapy's elapsed_time_seconds (without start-up and shutdown).")
+    print("crawl pages/s = pages / Scrapy's elapsed_time_seconds (without start-up and shutdown); pages/CPU-s = pages / the")
+    print("tool's user+system CPU seconds; server CPU % and other CPU % = CPU the site server and the rest of the machine used")
+    print("during the run, in % of one core (other CPU % above ~10 means the wall-clock numbers are slowed by other work).")
     for r in runs:
         if r["pages"] != args.pages or r["server"]["repeated_html"]:
             print(f"note: {r['tool']} got {r['pages']} of {args.pages} pages ({r['server']['repeated_html']} repeated, "
@@ -446,13 +523,17 @@ def main(argv: list[str] | None = None) -> int:
         print("rows: " + ", ".join(f"{t} {n}" for t, n in db["rows"].items() if n))
     if "profile" in results:
         p = results["profile"]
-        print(f"\ncProfile of govaudit ({p['total_s']} s profiled; full listing in {out_dir / 'profile.txt'}); top by cumulative time:")
+        pr = p["run"]
+        print(f"\ncProfile of govaudit: {pr['pages']} pages in {pr['wall_s']} s under the profiler, {p['total_s']} s profiled "
+              f"(full listing: {out_dir / 'profile.txt'}, {out_dir / 'govaudit.prof'})")
+        print("govaudit's own functions by cumulative time (% of the whole run):")
         print(f"{'cumtime':>8} {'cum%':>6} {'tottime':>8} {'ncalls':>9}  function")
-        for row in p["by_cumulative"][:25]:
+        for row in p["own_by_cumulative"]:
             print(f"{row['cumtime']:8.2f} {row['cum_pct']:6.1f} {row['tottime']:8.2f} {row['ncalls']:9d}  {row['function']}")
-        print("top by own time:")
-        for row in p["by_tottime"][:12]:
-            print(f"{row['tottime']:8.2f} {row['tot_pct']:6.1f} {row['ncalls']:9d}  {row['function']}")
+        print("all functions by own time:")
+        print(f"{'tottime':>8} {'tot%':>6} {'cumtime':>8} {'ncalls':>9}  function")
+        for row in p["by_tottime"]:
+            print(f"{row['tottime']:8.2f} {row['tot_pct']:6.1f} {row['cumtime']:8.2f} {row['ncalls']:9d}  {row['function']}")
     with open(out_dir / "results.json", "w", encoding="utf-8") as f:
         json.dump(results, f, ensure_ascii=False, indent=1)
     print(f"\nwritten {out_dir / 'results.json'}")

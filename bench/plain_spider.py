@@ -29,6 +29,7 @@ from urllib.parse import urlsplit  # noqa: E402
 
 import scrapy  # noqa: E402
 from scrapy.crawler import CrawlerProcess  # noqa: E402
+from scrapy.http import TextResponse  # noqa: E402
 from scrapy.linkextractors import LinkExtractor  # noqa: E402
 
 
@@ -37,16 +38,20 @@ class PlainSpider(scrapy.Spider):
 
     def __init__(self, root: str, seen: bool = False, **kwargs):
         super().__init__(**kwargs)
-        self.start_urls = [root]
+        self.root = root
         parts = urlsplit(root)
         self.allowed_domains = [parts.hostname]  # OffsiteMiddleware compares host names
         self.links = LinkExtractor(allow_domains=[parts.netloc])  # LinkExtractor compares host:port
         self.pages = 0
         self.seen: set[str] | None = {root} if seen else None
 
+    async def start(self):
+        # not dont_filter (unlike start_urls), so the links back to "/" are dupes, as for every other page
+        yield scrapy.Request(self.root, callback=self.parse)
+
     def parse(self, response):
         self.pages += 1
-        if not isinstance(response, scrapy.http.TextResponse):
+        if not isinstance(response, TextResponse):
             return
         for link in self.links.extract_links(response):
             if self.seen is not None:

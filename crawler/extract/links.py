@@ -21,6 +21,7 @@ SESSION_PARAMS = frozenset(
     "sid sessionid session_id jsessionid phpsessid sessid aspsessionid cfid cftoken s_id".split()
 )
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.I)
+_SAFE_URL = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 _INDEX_DOC = re.compile(r"/(?:index|default)\.(?:html?|shtml|jsp|php|aspx?)$", re.I)
 
 
@@ -35,15 +36,19 @@ class Link:
 @lru_cache(maxsize=65536)
 def clean_url(url: str, base: str) -> str | None:
     """Absolute, fragment-free, percent-encoded URL; None for an unusable one (cached: nav links repeat)."""
-    url = url.strip().replace("\\", "/")
+    url = url.strip()
+    if "\\" in url:
+        url = url.replace("\\", "/")
     if not url or url.startswith("#"):
         return None
     try:
-        raw = urlsplit(url)
-        if raw.scheme.lower() in ("http", "https") and not raw.netloc:
-            return None  # "http://" or "http:/path": broken, not relative
+        if url[:5].lower() in ("http:", "https"):
+            raw = urlsplit(url)
+            if not raw.netloc:
+                return None  # "http://" or "http:/path": broken, not relative
         absolute = urljoin(base, url)
-        absolute = safe_url_string(absolute, encoding="utf-8")
+        if not _SAFE_URL.fullmatch(absolute):
+            absolute = safe_url_string(absolute, encoding="utf-8")  # Chinese, spaces, quotes…
         parts = urlsplit(absolute)
     except ValueError:
         return None
