@@ -150,4 +150,11 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
             errors["site_year_stats"] = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
         db["audit_runs"].update(audit_run_id, {"finished_at": now_iso()})
+        try:  # rectification tracking: new / open / fixed since the site's previous audit
+            from audits.tracking import record
+
+            record(db, audit_run_id)
+        except Exception as exc:
+            errors["tracking"] = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
     return AuditResult(audit_run_id, run["id"], as_of_s, sum(counts.values()), dict(counts), errors)

@@ -182,25 +182,54 @@ def findings(db_path, fmt, audit_run_id, out):
 
 @cli.command()
 @db_option
-@click.option("--format", "fmts", type=click.Choice(["html", "md"]), multiple=True, default=["html", "md"], show_default=True)
+@click.option("--format", "fmts", type=click.Choice(["html", "md", "docx", "json"]), multiple=True, default=["html", "md"], show_default=True,
+              help="html: inspector's report; md: the same in Markdown plus the annual-report drafts; docx: annual-report drafts (Word); json: the report model.")
 @click.option("--out", type=click.Path(file_okay=False), default="report", show_default=True, help="Output directory.")
 @click.option("--run", "audit_run_id", type=int, default=None, help="Audit run (default: the latest).")
-def report(db_path, fmts, out, audit_run_id):
-    """Write the inspector's report (self-contained HTML and/or Markdown).
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="Year of the annual report (default: last year until 31 March, else this year).")
+@click.option("--site", "sites", multiple=True, help="Only this site root (repeatable; default: every site of the run).")
+def report(db_path, fmts, out, audit_run_id, year, sites):
+    """Write the inspector's report and the annual-report drafts (政府信息公开工作年度报告).
+
+    \b
+    Files: report.html (self-contained), report.md, report.json,
+    annual-report-YEAR-SITE.docx / .md (one per site).
 
     \b
     Example:
         govaudit report --db site.db --format html --out report/
+        govaudit report --db site.db --format docx --year 2026 --out report/
     """
     from reports.build import ReportError, write_reports
 
-    db = _open(db_path)
+    db = _open(db_path, create=False)
     try:
-        paths = write_reports(db, Path(out), list(fmts), audit_run_id)
+        paths = write_reports(db, Path(out), list(fmts), audit_run_id, year=year, sites=list(sites) or None)
     except ReportError as exc:
         fail(str(exc))
     for p in paths:
         click.echo(str(p))
+
+
+@cli.command()
+@db_option
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: a free one).")
+def serve(db_path, port):
+    """Browse the database in Datasette (findings, tracking, columns, runs…), on 127.0.0.1 only.
+
+    \b
+    Example:
+        govaudit serve --db site.db --port 8001
+    """
+    from reports.serve import serve as run_datasette
+
+    _open(db_path, create=False)
+    try:
+        run_datasette(db_path, port, echo=click.echo)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        fail(f"cannot serve on 127.0.0.1:{port}: {exc}")
 
 
 @cli.command()

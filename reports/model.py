@@ -1,7 +1,15 @@
-"""The report model: built from audit tables only, rendered by html/markdown."""
+"""The report model: built from audit tables (plus crawl_runs / run_roots / columns
+for site and column facts), rendered by the HTML, Markdown, Word and JSON
+renderers, which never touch SQL.
+
+    build_model(db, audit_run_id=None, year=None, sites=None) -> ReportModel
+    model_json(model) -> dict            # what `govaudit report --format json` writes
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -9,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from audits import tracking
 from audits.columns import COLUMN_TYPES, classify
 from audits.export import finding_dicts, latest_audit_run
 from audits.model import CATEGORIES
@@ -16,6 +25,13 @@ from audits.registry import RULES, RULES_BY_ID
 
 SEVERITY_LABEL = {"veto": "单项否决", "major": "扣分", "minor": "提示"}
 SEVERITY_ORDER = {"veto": 0, "major": 1, "minor": 2}
+STATUS_LABEL = {"triggered": "触发", "clear": "未触发", "unchecked": "未检查"}
+FOUR_NOTS = ("不及时", "不准确", "不回应", "不实用")  # 四不; 不安全 is reported beside them
+RAN = ("pass", "fail", "not_applicable")
+TREND_RUNS = 12
+
+# column-stale defaults (used when the audit run did not store its parameters)
+_STALE_DEFAULTS = {"dynamic": 14, "notice": 183, "should_update": 365}
 
 
 @dataclass
@@ -23,25 +39,35 @@ class VetoItem:
     name: str
     status: str  # triggered | clear | unchecked
     detail: str
+    rules: list[str] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)  # anchors of the findings that trigger it
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABEL[self.status]
 
 
 @dataclass
 class SiteReport:
+    index: int
     root: str
     name: str
     home_status: str
+    verdict: str
+    vetoed: bool
     findings: list[dict[str, Any]]
     scorecard: list[VetoItem]
-    by_category: dict[str, list[dict[str, Any]]]
-    by_column: dict[str, list[dict[str, Any]]]
-    columns: list[dict[str, Any]]
-    counts: dict[str, int]
+    groups: list[dict[str, Any]]  # [{category, count, rules: [{rule, title, count, refs}]}]
+    by_column: list[dict[str, Any]]  # [{column, count, rules, refs}]
+    columns: list[dict[str, Any]]  # freshness table
+    counts: dict[str, int]  # by severity
+    category_counts: dict[str, int]  # every category, zeros included
+    changes: dict[str, Any]  # {previous, new: [refs], open: n, fixed: [...], unverified: [...]}
+    trend: list[dict[str, Any]]  # tracking.TrendPoint as dicts, oldest first
 
     @property
-    def verdict(self) -> str:
-        if any(v.status == "triggered" for v in self.scorecard):
-            return "不合格（触发单项否决）"
-        return "未触发单项否决"
+    def by_ref(self) -> dict[str, dict[str, Any]]:
+        return {f["ref"]: f for f in self.findings}
 
 
 @dataclass
@@ -51,6 +77,39 @@ class ReportModel:
     sites: list[SiteReport]
     rules: list[dict[str, Any]]
     totals: dict[str, int] = field(default_factory=dict)
+    year: int = 0
+    annual: list[Any] = field(default_factory=list)  # reports.annual.AnnualReport per site
+    categories: tuple[str, ...] = CATEGORIES
+
+    @property
+    def total(self) -> int:
+        return sum(len(s.findings) for s in self.sites)
+
+
+def default_year(as_of: str) -> int:
+    """The year an annual report is written about: the previous year until 31 March, else this year."""
+    d = dt.date.fromisoformat(as_of[:10])
+    return d.year - 1 if d.month <= 3 else d.year
+
+
+# --- scorecard (rules.md "Site verdict") ---------------------------------------
+
+
+def _ran(rule_status: dict[str, str], rules: list[str]) -> list[str]:
+    return [r for r in rules if rule_status.get(r) in RAN]
+
+
+def _unchecked_detail(rule_status: dict[str, str], rules: list[str]) -> str:
+    if not any(r in RULES_BY_ID for r in rules):
+        return "本版本尚未检查此项"
+    if any(rule_status.get(r) == "error" for r in rules):
+        return "检查规则运行出错，请查看审计日志"
+    return "本次审计未运行此项检查"
+
+
+def _triggers(fs: list[dict[str, Any]], limit: int = 3) -> str:
+    head = "；".join(f["message"] for f in fs[:limit])
+    return head + (f"；等共 {len(fs)} 项" if len(fs) > limit else "")
 
 
 def _scorecard(findings: list[dict[str, Any]], rule_status: dict[str, str]) -> list[VetoItem]:
@@ -58,92 +117,281 @@ def _scorecard(findings: list[dict[str, Any]], rule_status: dict[str, str]) -> l
     for f in findings:
         by_rule[f["rule"]].append(f)
 
-    def checked(*rules: str) -> bool:
-        return all(r in rule_status for r in rules)
+    def veto_of(*rules: str) -> list[dict[str, Any]]:
+        return [f for r in rules for f in by_rule.get(r, []) if f["severity"] == "veto"]
+
+    def item(name: str, rules: list[str], hits: list[dict[str, Any]], clear_detail: str) -> VetoItem:
+        if hits:
+            return VetoItem(name, "triggered", _triggers(hits), rules, [f["ref"] for f in hits])
+        ran = _ran(rule_status, rules)
+        if not ran:
+            return VetoItem(name, "unchecked", _unchecked_detail(rule_status, rules), rules)
+        missing = [r for r in rules if r not in ran]
+        if missing:
+            clear_detail += f"（{'、'.join(missing)} 未检查）"
+        return VetoItem(name, "clear", clear_detail, rules)
 
     items: list[VetoItem] = []
     unreachable = by_rule.get("site-unreachable", [])
-    if any(f["severity"] == "veto" for f in unreachable):
-        items.append(VetoItem("站点无法访问", "triggered", "7 天内首页打不开的比例 ≥ 5%"))
-    elif unreachable:
-        items.append(VetoItem("站点无法访问", "clear", "本次抓取首页无法访问（扣分项）；单项否决需 7 天探测记录（govaudit probe）"))
-    else:
-        items.append(VetoItem("站点无法访问", "clear" if checked("site-unreachable") else "unchecked", "本次抓取首页可以访问"))
-    stale_home = by_rule.get("homepage-stale", [])
-    items.append(
-        VetoItem("首页不更新", "triggered" if stale_home else ("clear" if checked("homepage-stale") else "unchecked"),
-                 stale_home[0]["message"] if stale_home else "首页 2 周内有更新")
-    )
+    clear = "本次抓取首页可以访问"
+    if unreachable and not veto_of("site-unreachable"):
+        clear = "本次抓取首页无法访问（扣分项）；单项否决需 7 天内 ≥ 5% 的探测失败"
+    items.append(item("站点无法访问", ["site-unreachable"], veto_of("site-unreachable"), clear))
+    items.append(item("首页不更新", ["homepage-stale"], by_rule.get("homepage-stale", []), "首页 2 周内有更新"))
+
     stale = by_rule.get("column-stale", [])
     dyn_notice = [f for f in stale if f["evidence"].get("column_type") in ("dynamic", "notice")]
     should = [f for f in stale if f["evidence"].get("column_type") == "should_update"]
     empty = by_rule.get("column-empty", [])
-    reasons = []
+    reasons, hits = [], []
     if len(dyn_notice) >= 5:
         reasons.append(f"动态要闻、通知公告类栏目不更新 {len(dyn_notice)} 个（≥5）")
+        hits += dyn_notice
     if len(should) >= 10:
         reasons.append(f"应更新栏目长期未更新 {len(should)} 个（≥10）")
+        hits += should
     if len(empty) >= 5:
         reasons.append(f"空白栏目 {len(empty)} 个（≥5）")
-    detail = "；".join(reasons) or (
-        f"动态/通知类不更新 {len(dyn_notice)} 个，应更新类不更新 {len(should)} 个，空白栏目 {len(empty)} 个，均未达否决线"
+        hits += empty
+    col_rules = ["column-stale", "column-empty"]
+    if reasons:
+        items.append(VetoItem("栏目不更新", "triggered", "；".join(reasons), col_rules, [f["ref"] for f in hits]))
+    else:
+        items.append(
+            item("栏目不更新", col_rules, [],
+                 f"动态/通知类不更新 {len(dyn_notice)} 个，应更新类不更新 {len(should)} 个，空白栏目 {len(empty)} 个，均未达否决线")
+        )
+    items.append(item("严重表述错误", ["typo"], veto_of("typo"), "未发现严重表述错误"))
+    items.append(item("安全问题（暗链、篡改）", ["hidden-link"], veto_of("hidden-link"), "未发现暗链"))
+    items.append(
+        item("互动回应差", ["mailbox-unanswered", "consultation-channel-missing"], veto_of("mailbox-unanswered", "consultation-channel-missing"),
+             "未发现超过 3 个月未回应的留言，有咨询建言渠道")
     )
-    items.append(VetoItem("栏目不更新", "triggered" if reasons else ("clear" if checked("column-stale", "column-empty") else "unchecked"), detail))
-    for name in ("严重表述错误", "暗链等安全问题", "互动回应差", "服务不实用", "政务新媒体不更新"):
-        items.append(VetoItem(name, "unchecked", "本版本尚未检查此项"))
+    items.append(item("服务不实用", ["service-guide-incomplete"], veto_of("service-guide-incomplete"), "办事指南要素未达否决线"))
+    items.append(item("政务新媒体不更新", ["newmedia-stale"], veto_of("newmedia-stale"), "政务新媒体 2 周内有更新"))
     return items
 
 
-def _column_table(db: sqlite_utils.Database, crawl_run_id: int, root: str, as_of: str) -> list[dict[str, Any]]:
-    from datetime import date
+# --- columns --------------------------------------------------------------------
 
+
+def _config_pins(audit: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Column type pins per site root from the audit run's stored configuration."""
+    try:
+        cfg = json.loads(audit.get("config_json") or "{}")
+    except ValueError:
+        return {}
+    out = {}
+    for s in cfg.get("sites") or []:
+        if isinstance(s, dict) and s.get("root"):
+            out[s["root"].rstrip("/")] = dict(s.get("columns") or {})
+    return out
+
+
+def _stale_params(db: sqlite_utils.Database, audit_run_id: int, root: str) -> dict[str, int]:
+    rows = list(db.query("SELECT params_json FROM rule_results WHERE audit_run_id = ? AND rule = 'column-stale'", [audit_run_id]))
+    params = dict(_STALE_DEFAULTS)
+    if rows and rows[0]["params_json"]:
+        try:
+            site = json.loads(rows[0]["params_json"]).get(root) or {}
+        except ValueError:
+            site = {}
+        params.update({k.removesuffix("_days"): v for k, v in site.items() if k.endswith("_days")})
+    return params
+
+
+def _column_table(db: sqlite_utils.Database, audit: dict[str, Any], crawl_run_id: int, root: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    pins = _config_pins(audit).get(root.rstrip("/"), {})
+    limits = _stale_params(db, audit["id"], root)
+    as_of = dt.date.fromisoformat(audit["as_of"][:10])
+    state_by_url = {}
+    for f in findings:
+        if f["rule"] == "column-stale":
+            state_by_url[f["url"]] = ("stale", f["ref"])
+        elif f["rule"] == "column-empty":
+            state_by_url[f["url"]] = ("empty", f["ref"])
     rows = []
     for c in db.query("SELECT * FROM columns WHERE run_id = ? AND root = ? ORDER BY url", [crawl_run_id, root]):
-        ctype, _ = classify(c["meta_column_type"], c["name"])
+        ctype = pins.get(c["url"]) or pins.get(c["name"] or "") or classify(c["meta_column_type"], c["name"])[0]
         days = None
         if c["newest_date"]:
-            days = (date.fromisoformat(as_of) - date.fromisoformat(c["newest_date"])).days
-        rows.append({"name": c["name"] or c["url"], "url": c["url"], "type": COLUMN_TYPES[ctype], "n_items": c["items"], "newest": c["newest_date"], "days": days})
+            days = (as_of - dt.date.fromisoformat(c["newest_date"][:10])).days
+        state, ref = state_by_url.get(c["url"], (None, None))
+        if state is None:
+            state = "exempt" if ctype not in limits else "ok"
+        rows.append(
+            {
+                "name": c["name"] or c["url"],
+                "url": c["url"],
+                "type": ctype,
+                "type_label": COLUMN_TYPES.get(ctype, ctype),
+                "n_items": c["items"],
+                "newest": c["newest_date"],
+                "days": days,
+                "threshold": limits.get(ctype),
+                "state": state,
+                "state_label": {"stale": "不更新", "empty": "空白栏目", "ok": "正常", "exempt": "不检查"}[state],
+                "ref": ref,
+            }
+        )
     return rows
 
 
-def build_model(db: sqlite_utils.Database, audit_run_id: int | None = None) -> ReportModel:
+# --- the model ------------------------------------------------------------------
+
+
+def _decorate(f: dict[str, Any], site_index: int) -> dict[str, Any]:
+    rule = RULES_BY_ID.get(f["rule"])
+    f["rule_title"] = rule.title if rule else f["rule"]
+    f["severity_label"] = SEVERITY_LABEL.get(f["severity"], f["severity"])
+    f["ref"] = f"s{site_index}-{f['fingerprint']}"
+    return f
+
+
+def _change_dict(c: tracking.Change) -> dict[str, Any]:
+    rule = RULES_BY_ID.get(c.rule)
+    return {
+        "status": c.status,
+        "status_label": c.status_label,
+        "rule": c.rule,
+        "rule_title": rule.title if rule else c.rule,
+        "category": c.category,
+        "severity": c.severity,
+        "severity_label": SEVERITY_LABEL.get(c.severity, c.severity),
+        "url": c.url,
+        "page": c.page,
+        "column": c.column,
+        "message": c.message,
+        "first_seen": c.first_seen,
+        "open_since": c.open_since,
+        "last_seen": c.last_seen,
+        "fixed_on": c.fixed_on,
+        "days_open": c.days_open,
+        "fingerprint": c.fingerprint,
+        "note": c.note,
+    }
+
+
+def _groups(fs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for cat in CATEGORIES:
+        in_cat = [f for f in fs if f["category"] == cat]
+        if not in_cat:
+            continue
+        rules: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for f in in_cat:
+            rules[f["rule"]].append(f)
+        out.append(
+            {
+                "category": cat,
+                "count": len(in_cat),
+                "rules": [
+                    {"rule": r, "title": v[0]["rule_title"], "count": len(v),
+                     "refs": [f["ref"] for f in sorted(v, key=lambda f: (f["column"] or "\uffff", f["url"]))]}
+                    for r, v in sorted(rules.items(), key=lambda kv: (SEVERITY_ORDER.get(kv[1][0]["severity"], 9), kv[0]))
+                ],
+            }
+        )
+    return out
+
+
+def _by_column(fs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cols: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in fs:
+        cols[f["column"] or "（不属于栏目）"].append(f)
+    return [
+        {"column": c, "count": len(v), "rules": sorted({f["rule_title"] for f in v}), "refs": [f["ref"] for f in v]}
+        for c, v in sorted(cols.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+
+
+def build_model(db: sqlite_utils.Database, audit_run_id: int | None = None, year: int | None = None, sites: list[str] | None = None) -> ReportModel:
     audit = latest_audit_run(db, audit_run_id)
     crawl = db["crawl_runs"].get(audit["crawl_run_id"])
     findings = finding_dicts(db, audit["id"])
-    for f in findings:
-        rule = RULES_BY_ID.get(f["rule"])
-        f["rule_title"] = rule.title if rule else f["rule"]
-        f["severity_label"] = SEVERITY_LABEL.get(f["severity"], f["severity"])
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["rule"], f["url"]))
     rule_status = {r["rule"]: r["status"] for r in db.query("SELECT rule, status FROM rule_results WHERE audit_run_id = ?", [audit["id"]])}
-    sites = []
     roots = json.loads(crawl["roots_json"])
+    if sites:
+        norm = {s.rstrip("/") for s in sites}
+        roots = [r for r in roots if r.rstrip("/") in norm]
     root_rows = {r["root"]: r for r in db.query("SELECT * FROM run_roots WHERE run_id = ?", [crawl["id"]])}
-    for root in roots:
-        fs = [f for f in findings if f["site"] == root]
-        rr = root_rows.get(root, {})
-        by_cat: dict[str, list[dict[str, Any]]] = {c: [] for c in CATEGORIES}
-        by_col: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    all_runs = tracking.runs(db)
+    known = any(r.id == audit["id"] for r in all_runs)
+    changes = tracking.compare(db, audit["id"], roots, all_runs=all_runs) if known else {}
+    site_reports = []
+    for i, root in enumerate(roots, 1):
+        fs = [_decorate(f, i) for f in findings if f["site"] == root]
+        ch = changes.get(root)
+        status = {(c.fingerprint): c for c in ch.items} if ch else {}
         for f in fs:
-            by_cat.setdefault(f["category"], []).append(f)
-            by_col[f["column"] or "（不属于栏目）"].append(f)
+            c = status.get(f["fingerprint"])
+            f["status"] = c.status if c else "new"
+            f["status_label"] = c.status_label if c else tracking.STATUS_LABEL["new"]
+            f["open_since"] = c.open_since if c else audit["as_of"]
+            f["days_open"] = c.days_open if c else 0
+            f["recurring"] = c.recurring if c else False
+        rr = root_rows.get(root, {})
         home = rr.get("home_error") or (f"HTTP {rr['home_status']}" if rr.get("home_status") else "未抓取")
-        sites.append(
+        card = _scorecard(fs, rule_status)
+        vetoed = any(v.status == "triggered" for v in card)
+        cat_counts = {c: 0 for c in CATEGORIES}
+        cat_counts.update(Counter(f["category"] for f in fs))
+        site_reports.append(
             SiteReport(
+                index=i,
                 root=root,
                 name=rr.get("site_name") or root,
                 home_status=home,
+                verdict="不合格（触发单项否决）" if vetoed else "未触发单项否决",
+                vetoed=vetoed,
                 findings=fs,
-                scorecard=_scorecard(fs, rule_status),
-                by_category={k: v for k, v in by_cat.items() if v},
-                by_column=dict(by_col),
-                columns=_column_table(db, crawl["id"], root, audit["as_of"]),
+                scorecard=card,
+                groups=_groups(fs),
+                by_column=_by_column(fs),
+                columns=_column_table(db, audit, crawl["id"], root, fs),
                 counts=dict(Counter(f["severity"] for f in fs)),
+                category_counts=cat_counts,
+                changes={
+                    "previous": ch.previous if ch else None,
+                    "new": [f["ref"] for f in fs if f["status"] == "new"],
+                    "open": sum(1 for f in fs if f["status"] == "open"),
+                    "fixed": [_change_dict(c) for c in ch.of(tracking.FIXED)] if ch else [],
+                    "unverified": [_change_dict(c) for c in ch.of(tracking.UNVERIFIED)] if ch else [],
+                },
+                trend=[dataclasses.asdict(p) for p in tracking.trend(db, root, audit["id"], TREND_RUNS, all_runs=all_runs)] if known else [],
             )
         )
     rules = [
         {"id": r.id, "title": r.title, "category": r.category, "severity": SEVERITY_LABEL[r.severity], "status": rule_status.get(r.id, "未运行")}
         for r in RULES
     ]
-    return ReportModel(audit, crawl, sites, rules, dict(Counter(f["severity"] for f in findings)))
+    shown = [f for s in site_reports for f in s.findings]
+    model = ReportModel(audit, crawl, site_reports, rules, dict(Counter(f["severity"] for f in shown)), year or default_year(audit["as_of"]))
+    from reports.annual import build_annual  # the annual-report draft reads the same tables
+
+    model.annual = build_annual(db, model, all_runs if known else None)
+    return model
+
+
+def model_json(model: ReportModel) -> dict[str, Any]:
+    """The model as plain JSON data (what the renderers see)."""
+
+    def conv(o: Any) -> Any:
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            d = {f.name: conv(getattr(o, f.name)) for f in dataclasses.fields(o)}
+            if isinstance(o, VetoItem):
+                d["status_label"] = o.status_label
+            if hasattr(o, "text") and isinstance(getattr(type(o), "text", None), property):
+                d["text"] = o.text  # annual.Figure: the value as printed
+            return d
+        if isinstance(o, dict):
+            return {str(k): conv(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [conv(v) for v in o]
+        return o
+
+    out = conv(model)
+    out["total"] = model.total
+    out["format"] = {"name": "govaudit-report", "version": 1}
+    return out
