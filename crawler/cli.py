@@ -7,6 +7,7 @@ one-line message and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -70,12 +71,13 @@ def cli() -> None:
 @click.option("--concurrency", default=16, show_default=True, type=click.IntRange(1, 256))
 @click.option("--per-host", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option("--delay", default=0.0, show_default=True, type=click.FloatRange(0, 60), help="Delay between requests to one host.")
+@click.option("--workers", default=None, type=click.IntRange(0, 64), help="Worker processes for page extraction (default: one per extra core; 0 = none).")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option("--no-check-links", is_flag=True, help="Do not check outside links, attachments and images.")
 @click.option("--link-cache-hours", default=72.0, show_default=True, type=click.FloatRange(0, 24 * 365), help="Reuse an outside link's good result for this long (0 = always recheck).")
 @click.option("--today", "today_s", default=None, help="Reference date for year-less dates like [11-03] (default: today).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
-def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, ignore_robots, no_check_links, link_cache_hours, today_s, verbose):
+def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, workers, ignore_robots, no_check_links, link_cache_hours, today_s, verbose):
     """Crawl site roots (portal and unit subsites) into the database.
 
     Each URL is a site root; a page belongs to the most specific root.
@@ -96,6 +98,7 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
         per_host=per_host,
         delay=delay,
         obey_robots=not ignore_robots,
+        workers=workers if workers is not None else max(0, min(4, (os.cpu_count() or 1) - 1)),
         max_seconds=max_seconds,
         today=_date(today_s, "--today"),
         log_level="INFO" if verbose else "WARNING",

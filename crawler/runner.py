@@ -30,6 +30,7 @@ class CrawlOptions:
     obey_robots: bool = True
     max_seconds: int = 0  # 0 = no wall-clock limit
     today: dt.date | None = None
+    workers: int = 0
     log_level: str = "WARNING"
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
@@ -72,6 +73,7 @@ def _settings(opts: CrawlOptions, db_path: str, run_id: int) -> dict[str, Any]:
         "GOVAUDIT_RUN_ID": run_id,
         "GOVAUDIT_MAX_DEPTH": opts.max_depth,
         "GOVAUDIT_MAX_PAGES": opts.max_pages,
+        "GOVAUDIT_WORKERS": opts.workers,
         "DOWNLOAD_TIMEOUT": opts.timeout,
         "RETRY_TIMES": opts.retries,
         "GOVAUDIT_CHECK_RETRIES": opts.retries,

@@ -44,6 +44,7 @@ GOVAUDIT_MAX_QUERY_VARIANTS = 20  # distinct query strings per path (calendar / 
 GOVAUDIT_MAX_URL_LENGTH = 2048
 GOVAUDIT_MAX_TEXT = 200_000
 GOVAUDIT_BATCH_SIZE = 200
+GOVAUDIT_WORKERS = 0  # worker processes for page extraction (0: in the crawler process)
 GOVAUDIT_CHECK_LINKS = True  # check outside links, attachments and images (HEAD, then GET)
 GOVAUDIT_CHECK_RETRIES = 2  # re-checks, with backoff, before a link counts as failing
 GOVAUDIT_CHECK_BACKOFF = 2.0  # seconds before the first re-check, doubled each time

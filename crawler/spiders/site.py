@@ -6,12 +6,15 @@ no compliance judgement happens here.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import multiprocessing
 import json
 import sqlite3
 import posixpath
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,10 +24,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.extract.bundle import Extracted, extract_all, visible_text
 from crawler.extract.dates import find_dates
-from crawler.extract.links import dedupe_key, extract_links, strip_session
-from crawler.extract.lists import extract_list_items, extract_pagination, has_empty_marker
-from crawler.extract.page import extract_page
+from crawler.extract.links import dedupe_key, strip_session
 from crawler.items import LinkCheckRecord, PageRecord
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -78,13 +80,6 @@ def _redirect_error(chain: list[str]) -> str:
     return f"too many redirects ({len(chain) - 1})"
 
 
-def _visible_text(sel: Selector) -> str:
-    parts = sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]").getall()
-    if not parts:
-        parts = sel.xpath("//text()[not(ancestor::script) and not(ancestor::style)]").getall()
-    return " ".join(" ".join(parts).replace("\u3000", " ").split())
-
-
 class SiteSpider(scrapy.Spider):
     name = "site"
 
@@ -100,6 +95,7 @@ class SiteSpider(scrapy.Spider):
         self.checked: set[str] = set()  # link targets checked (or being checked) in this run
         self.cached_only: set[str] = set()  # ... of which only the cache answered
         self.link_cache: dict[str, dict[str, Any]] | None = None
+        self.pool: ProcessPoolExecutor | bool | None = None
 
     # -- settings -------------------------------------------------------------
     def _setting(self, name: str) -> int:
@@ -303,7 +299,7 @@ class SiteSpider(scrapy.Spider):
             "content_type": response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
         }
         if isinstance(response, TextResponse) and meta["ga_method"] == "GET" and not meta.get("ga_binary"):
-            values["body_head"] = _visible_text(Selector(text=response.text))[:600]
+            values["body_head"] = visible_text(Selector(text=response.text))[:600]
         yield self._check_row(meta, **values)
 
     def on_check_error(self, failure: Failure):
@@ -326,10 +322,11 @@ class SiteSpider(scrapy.Spider):
             error = f"skipped: answered with a body over {self._setting('GOVAUDIT_CHECK_MAXSIZE')} bytes"
         yield self._check_row(meta, error=error)
 
-    def parse(self, response: Response):
+    async def parse(self, response: Response):
         meta = response.meta
         if meta.get("ga_check"):
-            yield from self.on_check(response)
+            for out in self.on_check(response):
+                yield out
             return
         chain = [*meta.get("redirect_urls", []), response.url]
         request_url = chain[0]
@@ -362,23 +359,36 @@ class SiteSpider(scrapy.Spider):
             row["title"] = (response.xpath("//title/text()").get() or "").strip()[:500]
             yield PageRecord(row=row)
             return
-        yield from self._parse_html(response, row, meta)
+        ex = await self._extracted(response.text, response.url, bool(meta.get("ga_home")))
+        for out in self._record_page(response, row, meta, ex):
+            yield out
 
-    def _parse_html(self, response: TextResponse, row: dict[str, Any], meta: dict[str, Any]):
-        text = response.text
-        sel = Selector(text=text, base_url=response.url)
-        facts = extract_page(sel, response.url, self.today)
-        links = extract_links(sel, response.url)
-        items = [] if facts.is_article else extract_list_items(sel, response.url, self.today)
+    def _pool(self) -> ProcessPoolExecutor | None:
+        """Worker processes for page extraction (GOVAUDIT_WORKERS), so a crawl uses more than one core."""
+        if self.pool is None:
+            workers = self._setting("GOVAUDIT_WORKERS")
+            if workers > 0:
+                self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+            else:
+                self.pool = False
+        return self.pool or None
+
+    async def _extracted(self, text: str, url: str, is_home: bool) -> Extracted:
+        pool = self._pool()
+        if pool is not None:
+            return await asyncio.wrap_future(pool.submit(extract_all, text, url, self.today, is_home))
+        return extract_all(text, url, self.today, is_home)
+
+    def closed(self, reason: str) -> None:
+        if self.pool:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _record_page(self, response: TextResponse, row: dict[str, Any], meta: dict[str, Any], ex: Extracted):
+        facts, links, items, pagination, empty = ex.facts, ex.links, ex.items, ex.pagination, ex.empty_marker
         column_url = meta.get("ga_column")
-        empty = None
-        pagination: list[str] = []
-        body_text = _visible_text(sel)
-        row["body_head"] = body_text[:600]
-        row["text_len"] = len(body_text)
+        row["body_head"] = ex.body_head
+        row["text_len"] = ex.text_len
         if not facts.is_article and not meta.get("ga_home"):
-            empty = has_empty_marker(body_text)
-            pagination = extract_pagination(sel, text, response.url)
             # a query-string page with nothing dated on it (calendar, search result) is not a column
             named_list = facts.meta.get("ColumnName") and not facts.meta.get("ArticleTitle")
             looks_like_column = bool(
