@@ -7,7 +7,6 @@ one-line message and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -71,7 +70,7 @@ def cli() -> None:
 @click.option("--concurrency", default=16, show_default=True, type=click.IntRange(1, 256))
 @click.option("--per-host", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option("--delay", default=0.0, show_default=True, type=click.FloatRange(0, 60), help="Delay between requests to one host.")
-@click.option("--workers", default=None, type=click.IntRange(0, 64), help="Worker processes for page extraction (default: one per extra core; 0 = none).")
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64), help="Worker processes for page extraction (experimental; 0 = in the crawler process).")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option("--no-check-links", is_flag=True, help="Do not check outside links, attachments and images.")
 @click.option("--link-cache-hours", default=72.0, show_default=True, type=click.FloatRange(0, 24 * 365), help="Reuse an outside link's good result for this long (0 = always recheck).")
@@ -98,7 +97,7 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
         per_host=per_host,
         delay=delay,
         obey_robots=not ignore_robots,
-        workers=workers if workers is not None else max(0, min(4, (os.cpu_count() or 1) - 1)),
+        workers=workers,
         max_seconds=max_seconds,
         today=_date(today_s, "--today"),
         log_level="INFO" if verbose else "WARNING",
