@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from audits.context import SiteContext
 from crawler.extract.links import strip_session
@@ -14,11 +14,23 @@ CHECKED_KINDS = ("page", "external", "attachment", "image", "invalid")
 MAX_LISTED_PAGES = 50
 
 
+class Source(NamedTuple):
+    """One link to a target: where it is, its text, whether on a home page, why hidden."""
+
+    page: str
+    anchor: str
+    home: bool
+    hidden: str | None
+
+    def __getitem__(self, key: Any) -> Any:  # s["page"] as well as s[0]
+        return getattr(self, key) if isinstance(key, str) else tuple.__getitem__(self, key)
+
+
 @dataclass
 class Target:
     url: str
     kind: str
-    sources: list[dict[str, Any]] = field(default_factory=list)  # {page, anchor, home, hidden}
+    sources: list[Source] = field(default_factory=list)
     result: dict[str, Any] | None = None  # page row or link_checks row
     result_source: str | None = None  # "page" | "check"
 
@@ -31,9 +43,22 @@ class Target:
 
 
 def targets(ctx: SiteContext) -> list[Target]:
-    """Every link target seen on this site's pages, with its linking pages and its result."""
+    """Every link target seen on this site's pages, with its linking pages and its result.
+
+    The three link rules share one computation per site context (the runner
+    keeps one context per site for all rules): the link table is the biggest
+    one, so it is streamed once, not once per rule.
+    """
+    cached = getattr(ctx, "_link_targets", None)
+    if cached is None:
+        cached = _targets(ctx)
+        ctx._link_targets = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _targets(ctx: SiteContext) -> list[Target]:
     marks = ",".join("?" * len(CHECKED_KINDS))
-    rows = ctx.query(
+    rows = ctx.db.query(
         f"SELECT l.source, l.target, l.anchor, l.kind, l.hidden, p.is_home FROM links l "
         f"JOIN pages p ON p.run_id = l.run_id AND p.url = l.source "
         f"WHERE l.run_id = ? AND p.root = ? AND l.kind IN ({marks}) ORDER BY p.is_home DESC, l.source",
@@ -42,7 +67,7 @@ def targets(ctx: SiteContext) -> list[Target]:
     by_url: dict[str, Target] = {}
     for r in rows:
         t = by_url.setdefault(r["target"], Target(r["target"], r["kind"]))
-        t.sources.append({"page": r["source"], "anchor": r["anchor"], "home": bool(r["is_home"]), "hidden": r["hidden"]})
+        t.sources.append(Source(r["source"], r["anchor"] or "", bool(r["is_home"]), r["hidden"]))
     if not by_url:
         return []
     results = _results(ctx, list(by_url))

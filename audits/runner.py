@@ -101,13 +101,15 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
         )
         audit_run_id = int(runs_table.last_pk)
         counts: Counter[str] = Counter()
+        # one context per site for all rules: what one rule computed (link targets) serves the next
+        contexts = {root: SiteContext(db, run["id"], root, as_of, config) for root in roots}
         errors: dict[str, str] = {}
         for rule in rules:
             rows: list[dict[str, Any]] = []
             status, error, params_by_site = "pass", None, {}
             applicable = 0
             for root in roots:
-                ctx = SiteContext(db, run["id"], root, as_of, config)
+                ctx = contexts[root]
                 params = config.params_for(rule, root)
                 params_by_site[root] = dataclasses.asdict(params)
                 try:

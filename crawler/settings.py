@@ -20,6 +20,10 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
 HTTPERROR_ALLOW_ALL = True
 DEPTH_LIMIT = 0  # depth is managed by the spider (pagination does not add depth)
+# Breadth-first order (with priority = -depth on requests): a depth-first crawl reaches
+# pages through long paths first and stops at --max-depth before it sees them all.
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 DNS_TIMEOUT = 10
 REACTOR_THREADPOOL_MAXSIZE = 10
 

@@ -170,6 +170,11 @@ def m003_link_checks(db: sqlite_utils.Database) -> None:
     )
 
 
+@crawl_migrations()
+def m004_check_titles(db: sqlite_utils.Database) -> None:
+    db["link_checks"].add_column("title", str)  # of a GET-checked HTML page, for soft-404 judgement
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:

@@ -40,7 +40,7 @@ class Outside:
         def flaky(method: str):
             with self.lock:
                 self.flaky_calls += 1
-                busy = self.flaky_calls <= 2  # HEAD and the confirming GET
+                busy = self.flaky_calls <= 1
             return (503, {}, b"busy") if busy else page
 
         def ok(method: str):
@@ -54,6 +54,9 @@ class Outside:
             "/ok": ok,
             "/ok2": page,
             "/ok3": page,
+            "/file.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4"),
+            "/file405.pdf": lambda m: (405, {}, b"") if m == "HEAD" else (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4"),
+            "/softpage": html("<html><head><title>页面不存在</title></head><body>抱歉，信息已删除</body></html>"),
             "/head405": head405,
             "/flaky": flaky,
             "/gone": html("<title>404</title>", status=404),
@@ -87,6 +90,7 @@ def site_routes(ext: str) -> dict:
 <li><img src="/img/logo.png"><img src="/img/broken.jpg" alt="坏图"></li>
 <li><a href="{ext}ok">外部正常</a> <a href="{ext}head405">HEAD 被拒</a> <a href="{ext}gone">外部失效</a></li>
 <li><a href="{ext}flaky">时好时坏</a> <a href="{ext}loop-a">重定向循环</a> <a href="{ext}hop0">重定向过多</a></li>
+<li><a href="{ext}file.pdf">外部附件</a> <a href="{ext}file405.pdf">HEAD 被拒的附件</a> <a href="{ext}softpage">外部错误页</a></li>
 <li><a href="{ext}slow">超时</a> <a href="http://no-such-host.invalid/">域名不存在</a> <a href="http://127.0.0.3:1/">拒绝连接</a></li>
 <li><a href="https://{ext[7:]}ok">TLS 错误</a> <a href="http://[bad">格式错误</a> <a href="ftp://127.0.0.1/a.zip">FTP</a>
 <a href="{ext}big">大文件</a> <a href="/{'x' * 3000}.html">超长网址</a></li>
@@ -179,9 +183,14 @@ def test_working_links_are_not_dead(linked):
         assert url not in dead, url
     conn = sqlite3.connect(linked["db"])
     method, attempts = conn.execute("SELECT method, attempts FROM link_checks WHERE url = ?", [e + "head405"]).fetchone()
-    assert (method, attempts) == ("GET", 1)  # HEAD 405 → GET
+    assert (method, attempts) == ("GET", 1)
+    # attachments are checked with HEAD first; a refused HEAD (405) falls back to GET
+    method, status = conn.execute("SELECT method, status FROM link_checks WHERE url = ?", [e + "file405.pdf"]).fetchone()
+    assert (method, status) == ("GET", 200)
+    method, status = conn.execute("SELECT method, status FROM link_checks WHERE url = ?", [e + "file.pdf"]).fetchone()
+    assert (method, status) == ("HEAD", 200)
     method, attempts = conn.execute("SELECT method, attempts FROM link_checks WHERE url = ?", [e + "flaky"]).fetchone()
-    assert (method, attempts) == ("GET", 2)  # 503 to HEAD and GET, then a re-check after backoff
+    assert (method, attempts) == ("GET", 2)  # 503, then a re-check after backoff
     # a body over the check limit, a URL over the length limit: logged skips, not findings
     assert conn.execute("SELECT error FROM link_checks WHERE url = ?", [e + "big"]).fetchone()[0].startswith("skipped:")
     assert e + "big" not in dead
@@ -194,7 +203,8 @@ def test_working_links_are_not_dead(linked):
 def test_soft_404(linked):
     s = linked["site"].url
     soft = by_rule(linked["findings"], "soft-404")
-    assert set(soft) == {s + "deleted.html", s + "old1.html", s + "old2.html", s + "old3.html"}
+    e = linked["ext"].url
+    assert set(soft) == {s + "deleted.html", s + "old1.html", s + "old2.html", s + "old3.html", e + "softpage"}
     assert soft[s + "old1.html"]["evidence"]["many_urls_redirect_here"] is True
     assert soft[s + "deleted.html"]["evidence"]["error_text"] == "页面不存在"
     # near miss: "404号" in a real document's title is not an error page

@@ -145,6 +145,7 @@ class SiteSpider(scrapy.Spider):
             callback=self.parse,
             errback=self.on_error,
             dont_filter=True,
+            priority=-depth,  # breadth-first: a page gets the depth of its shortest path
             meta={
                 "ga_depth": depth,
                 "ga_home": home,
@@ -240,7 +241,9 @@ class SiteSpider(scrapy.Spider):
             if len(self.checked) > self._setting("GOVAUDIT_MAX_CHECKS"):
                 self.crawler.stats.inc_value("govaudit/checks/skipped_budget")
                 continue
-            yield self._check_request(url, "HEAD", 1)
+            # outside *pages* are fetched with GET: only the body tells a soft 404 from a page;
+            # attachments and images get HEAD first
+            yield self._check_request(url, "GET" if lk.kind == "page" else "HEAD", 1)
 
     def _check_request(self, url: str, method: str, attempt: int, delay: float = 0.0) -> scrapy.Request:
         self.crawler.stats.inc_value(f"govaudit/checks/{method.lower()}")
@@ -299,7 +302,9 @@ class SiteSpider(scrapy.Spider):
             "content_type": response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
         }
         if isinstance(response, TextResponse) and meta["ga_method"] == "GET" and not meta.get("ga_binary"):
-            values["body_head"] = visible_text(Selector(text=response.text))[:600]
+            sel = Selector(text=response.text)
+            values["body_head"] = visible_text(sel)[:600]
+            values["title"] = " ".join((sel.xpath("//title/text()").get() or "").split())[:500]
         yield self._check_row(meta, **values)
 
     def on_check_error(self, failure: Failure):
