@@ -463,3 +463,22 @@ def in_window(day: dt.date | None, as_of: dt.date, since_days: int) -> bool:
 def home_fetched(ctx: SiteContext) -> bool:
     home = ctx.home
     return bool(home) and not home.get("error") and (home.get("status") or 0) < 400
+
+
+def normative_docs(ctx: SiteContext, p: Any) -> list[Any]:
+    """The site's 规范性文件 for a normative-doc rule (its Params give the word lists).
+
+    Raises NotApplicable when the home page was not fetched or there is none.
+    """
+    from audits.model import NotApplicable
+
+    if not home_fetched(ctx):
+        raise NotApplicable("home page not fetched")
+    docs = load(
+        ctx,
+        title_words=words(p.title_words, DEFAULT_TITLE_WORDS),
+        column_words=words(p.column_words, DEFAULT_COLUMN_WORDS),
+    ).normative
+    if not docs:
+        raise NotApplicable("no 规范性文件 on this site")
+    return docs

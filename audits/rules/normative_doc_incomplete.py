@@ -22,7 +22,7 @@ from typing import Any
 
 from audits import documents as D
 from audits.context import SiteContext
-from audits.model import Finding, NotApplicable, Rule
+from audits.model import Finding, Rule
 
 FIELDS = ("文号", "成文日期", "发布日期", "有效性")
 _ISSUE_TEXT = {
@@ -63,15 +63,7 @@ def problems(doc: D.Doc, fields: tuple[str, ...]) -> tuple[list[str], list[dict[
 
 
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
-    if not D.home_fetched(ctx):
-        raise NotApplicable("home page not fetched")
-    docs = D.load(
-        ctx,
-        title_words=D.words(p.title_words, D.DEFAULT_TITLE_WORDS),
-        column_words=D.words(p.column_words, D.DEFAULT_COLUMN_WORDS),
-    ).normative
-    if not docs:
-        raise NotApplicable("no 规范性文件 on this site")
+    docs = D.normative_docs(ctx, p)
     fields = D.words(p.fields, FIELDS)
     for doc in docs:
         if p.since_days and not D.in_window(doc.published, ctx.as_of, p.since_days):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from audits import documents as D
 from audits.context import SiteContext
-from audits.model import Finding, NotApplicable, Rule
+from audits.model import Finding, Rule
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,7 @@ class Params:
 
 
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
-    if not D.home_fetched(ctx):
-        raise NotApplicable("home page not fetched")
-    docs = D.load(
-        ctx,
-        title_words=D.words(p.title_words, D.DEFAULT_TITLE_WORDS),
-        column_words=D.words(p.column_words, D.DEFAULT_COLUMN_WORDS),
-    ).normative
-    if not docs:
-        raise NotApplicable("no 规范性文件 on this site")
+    docs = D.normative_docs(ctx, p)
     for doc in docs:
         if not D.in_window(doc.meta.published.value if doc.meta.published else None, ctx.as_of, p.since_days):
             continue
