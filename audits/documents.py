@@ -465,20 +465,27 @@ def home_fetched(ctx: SiteContext) -> bool:
     return bool(home) and not home.get("error") and (home.get("status") or 0) < 400
 
 
-def normative_docs(ctx: SiteContext, p: Any) -> list[Any]:
-    """The site's 规范性文件 for a normative-doc rule (its Params give the word lists).
-
-    Raises NotApplicable when the home page was not fetched or there is none.
-    """
+def site_documents(ctx: SiteContext, p: Any) -> SiteDocuments:
+    """The site's classified documents for a document rule, with the word lists and
+    settings of its Params; NotApplicable when the home page was not fetched."""
     from audits.model import NotApplicable
 
     if not home_fetched(ctx):
         raise NotApplicable("home page not fetched")
-    docs = load(
+    return load(
         ctx,
         title_words=words(p.title_words, DEFAULT_TITLE_WORDS),
         column_words=words(p.column_words, DEFAULT_COLUMN_WORDS),
-    ).normative
+        template_links=getattr(p, "template_links", 5),
+        include_policy_docs=getattr(p, "include_policy_docs", True),
+    )
+
+
+def normative_docs(ctx: SiteContext, p: Any) -> list[Any]:
+    """The site's 规范性文件 for a normative-doc rule; NotApplicable when there is none."""
+    from audits.model import NotApplicable
+
+    docs = site_documents(ctx, p).normative
     if not docs:
         raise NotApplicable("no 规范性文件 on this site")
     return docs

@@ -31,14 +31,7 @@ class Params:
 
 
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
-    if not D.home_fetched(ctx):
-        raise NotApplicable("home page not fetched")
-    site = D.load(
-        ctx,
-        title_words=D.words(p.title_words, D.DEFAULT_TITLE_WORDS),
-        column_words=D.words(p.column_words, D.DEFAULT_COLUMN_WORDS),
-        template_links=p.template_links,
-    )
+    site = D.site_documents(ctx, p)
     pairs = [
         (doc, [a for a in site.associations.get(doc.url, []) if a.interp_date is not None])
         for doc in site.policy

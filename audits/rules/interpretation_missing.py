@@ -36,15 +36,7 @@ class Params:
 
 
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
-    if not D.home_fetched(ctx):
-        raise NotApplicable("home page not fetched")
-    site = D.load(
-        ctx,
-        title_words=D.words(p.title_words, D.DEFAULT_TITLE_WORDS),
-        column_words=D.words(p.column_words, D.DEFAULT_COLUMN_WORDS),
-        template_links=p.template_links,
-        include_policy_docs=p.include_policy_docs,
-    )
+    site = D.site_documents(ctx, p)
     docs = [d for d in site.policy if D.in_window(d.published, ctx.as_of, p.since_days)]
     if not docs:
         raise NotApplicable("no policy documents in the window")
