@@ -36,8 +36,8 @@ demo: setup
 	$(BIN)/govaudit audit --db $(DEMO_DIR)/demo.db; \
 	$(BIN)/govaudit findings --db $(DEMO_DIR)/demo.db --format jsonl --out $(DEMO_DIR)/findings.jsonl; \
 	$(BIN)/govaudit findings --db $(DEMO_DIR)/demo.db --format csv --out $(DEMO_DIR)/findings.csv; \
-	$(BIN)/govaudit report --db $(DEMO_DIR)/demo.db --format html --format md --out $(DEMO_DIR)/report; \
-	echo; echo "open $(DEMO_DIR)/report/report.html (or read $(DEMO_DIR)/report/report.md)"
+	$(BIN)/govaudit report --db $(DEMO_DIR)/demo.db --format html --format md --format docx --out $(DEMO_DIR)/report; \
+	echo; echo "open $(DEMO_DIR)/report/report.html; annual-report drafts: $(DEMO_DIR)/report/annual-report-*.docx"
 
 test: setup
 	@$(BIN)/python -m pytest -q
