@@ -8,6 +8,8 @@ the file to PDF (the "opens cleanly" check).
 
 from __future__ import annotations
 
+import json
+
 import re
 import shutil
 import subprocess
@@ -163,9 +165,13 @@ def test_markdown_draft_mirrors_the_word_draft(model):
 
 def test_year_without_runs_and_site_without_findings(tmp_path):
     f = Facts(tmp_path / "clean.db")
-    f.home(ROOT, meta={"SiteName": "青山县人民政府"})
+    site_meta = {"SiteName": "青山县人民政府", "SiteDomain": "www.qingshan.gov.cn", "SiteIDCode": "3311270001"}
+    footer = json.dumps({"site_id_code": "3311270001", "icp": "浙ICP备12345678号-1", "police": "浙公网安备 33112702000001号"})
+    f.home(ROOT, meta=site_meta, footer_json=footer)
     f.items(ROOT, [T2])
     f.column(ROOT + "xzdt/", "乡镇动态", [T2])
+    # complete page metadata and footer: a site without any finding
+    f.db["pages"].update((f.run_id, ROOT + "xzdt/"), {"meta_json": json.dumps({**site_meta, "ColumnName": "乡镇动态", "ColumnType": "动态"}, ensure_ascii=False), "footer_json": footer})
     f.audit(T2)
     f.db["run_roots"].update((f.run_id, ROOT), {"site_name": "青山县人民政府"})
     a = build_model(f.db, year=2026).annual[0]

@@ -175,3 +175,35 @@ def test_every_rule_gets_a_result_row(facts):
     assert set(rows) == {r.id for r in RULES}  # "not run" never looks like "passed"
     for rule in ("site-unreachable", "homepage-stale", "column-stale", "column-empty"):
         assert rows[rule] == "pass"
+
+
+# -- metadata-missing ---------------------------------------------------------------
+FULL_SITE = {"SiteName": "青山县人民政府", "SiteDomain": "www.qingshan.gov.cn", "SiteIDCode": "3311270001"}
+FOOTER = '{"site_id_code": "3311270001", "icp": "浙ICP备12345678号-1", "police": "浙公网安备 33112702000001号"}'
+
+
+def test_metadata_missing_grouped_by_page_type_and_item(tmp_path):
+    f = Facts(tmp_path / "m.db")
+    f.home(ROOT, meta=FULL_SITE, footer_json=FOOTER)
+    article = {**FULL_SITE, "ArticleTitle": "标题", "PubDate": "2026-12-01 10:00", "ContentSource": "县政府办"}
+    f.page(ROOT + "a1.html", meta=article, is_article=1, footer_json=FOOTER)  # complete
+    for n in (2, 3):
+        f.page(ROOT + f"a{n}.html", meta={**article, "PubDate": ""}, is_article=1, footer_json=FOOTER)
+    f.page(ROOT + "col/", meta={**FULL_SITE, "ColumnName": "通知公告"}, is_list=1,
+           footer_json='{"site_id_code": "3311270009", "icp": "浙ICP备12345678号-1", "police": null}')
+    found = [x for x in f.audit(T, rule="metadata-missing")]
+    got = {(x["evidence"]["page_type"], x["evidence"]["missing"]): x["evidence"] for x in found}
+    assert set(got) == {("article", "PubDate"), ("list", "ColumnType"), ("footer", "police"), ("footer", "site_id_code_mismatch")}
+    assert got[("article", "PubDate")]["pages_missing"] == 2
+    assert got[("article", "PubDate")]["pages_of_type"] == 3
+    assert got[("footer", "site_id_code_mismatch")]["footer_code"] == "3311270009"
+    assert all(x["url"] == ROOT and x["severity"] == "minor" for x in found)
+    assert len({x["fingerprint"] for x in found}) == 4  # one subject per page type and item
+
+
+def test_metadata_complete_site_has_no_finding(tmp_path):
+    f = Facts(tmp_path / "c.db")
+    f.home(ROOT, meta=FULL_SITE, footer_json=FOOTER)
+    f.page(ROOT + "col/", meta={**FULL_SITE, "ColumnName": "通知公告", "ColumnType": "通知公告"}, is_list=1, footer_json=FOOTER)
+    f.page(ROOT + "err.html", status=404, meta={}, footer_json="{}")  # error pages are not judged
+    assert f.audit(T, rule="metadata-missing") == []
