@@ -207,3 +207,31 @@ def test_metadata_complete_site_has_no_finding(tmp_path):
     f.page(ROOT + "col/", meta={**FULL_SITE, "ColumnName": "通知公告", "ColumnType": "通知公告"}, is_list=1, footer_json=FOOTER)
     f.page(ROOT + "err.html", status=404, meta={}, footer_json="{}")  # error pages are not judged
     assert f.audit(T, rule="metadata-missing") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # 005: SiteIDCode meta present but empty, the footer shows 3300000020
+        ("005.html", {("article", "SiteIDCode")}),
+        # 007 (中国政府网): none of the standard tags; footer complete
+        ("007.html", {("article", "SiteName"), ("article", "SiteDomain"), ("article", "SiteIDCode"), ("article", "ArticleTitle"), ("article", "PubDate")}),
+        # 010: the footer is an iframe, so no 标识码/ICP/公安备案 on the page
+        ("010.html", {("footer", "site_id_code"), ("footer", "icp"), ("footer", "police")}),
+    ],
+)
+def test_metadata_missing_on_real_pages(tmp_path, realpage, name, expected):
+    import dataclasses
+    import json as _json
+
+    from parsel import Selector
+
+    from crawler.extract.page import extract_page
+
+    facts = extract_page(Selector(text=realpage(name)), ROOT, T)
+    f = Facts(tmp_path / "real.db")
+    f.home(ROOT, meta=facts.meta, footer_json=_json.dumps(dataclasses.asdict(facts.footer)), is_article=int(facts.is_article))
+    got = {(x["evidence"]["page_type"], x["evidence"]["missing"]) for x in f.audit(T, rule="metadata-missing")}
+    assert expected <= got
+    if name == "005.html":
+        assert ("footer", "site_id_code") not in got  # the code is in the footer, only the meta is empty
