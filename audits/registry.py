@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from audits.model import Rule
-from audits.rules import column_empty, column_stale, dead_link, hidden_link, homepage_stale, metadata_missing, site_unreachable, soft_404
+from audits.rules import column_empty, column_stale, dead_link, hidden_link, homepage_stale, metadata_missing, site_unreachable, soft_404, typo
 from audits.rules import (
     annual_report_inconsistent,
     annual_report_late,
@@ -32,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     disclosure_column_missing.RULE,
     dead_link.RULE,
     soft_404.RULE,
+    typo.RULE,
     metadata_missing.RULE,
     hidden_link.RULE,
 )

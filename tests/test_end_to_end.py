@@ -62,6 +62,7 @@ def test_exact_timeliness_findings(site, crawled):
         ("column-stale", w + "wjdt/index.shtml"),  # 30 days, GBK bytes under a utf-8 header
         ("column-empty", p + "zwgk/czxx/"),  # 暂无信息
         ("column-empty", p + "zwgk/tjxx/"),  # empty list
+        ("typo", p),  # 截止目前 → 截至目前 on the home page
         ("metadata-missing", p),  # list pages without ColumnType (部门动态) or ColumnName (search)
         ("metadata-missing", site.jyj),  # Hanweb columns without ColumnType
         ("metadata-missing", w),  # 卫健动态 without ColumnType

@@ -807,6 +807,7 @@ def _portal_home(today: dt.date) -> Page:
 <li><a href="http://{WJJ_HOST}:{PORT_PLACEHOLDER}/">{_e(WJJ.name)}</a></li>
 </ul>
 </div>
+<div class="block notice"><p>截止目前，全县已完成老旧小区改造项目十二个。</p></div>
 <div class="block admin"><a href="/admin/">网站管理</a></div>
 <div style="position:absolute;left:-9000px;top:0"><a href="http://{HIDDEN_LINK_HOST}:{PORT_PLACEHOLDER}/bc/">博彩娱乐</a></div>
 </div>"""
