@@ -6,6 +6,7 @@ from audits.model import Rule
 from audits.rules import column_empty, column_stale, dead_link, hidden_link, homepage_stale, metadata_missing, site_unreachable, soft_404, typo
 from audits.rules import (
     annual_report_inconsistent,
+    interpretation_hard_to_read,
     annual_report_late,
     annual_report_missing,
     disclosure_column_missing,
@@ -35,5 +36,6 @@ RULES: tuple[Rule, ...] = (
     typo.RULE,
     metadata_missing.RULE,
     hidden_link.RULE,
+    interpretation_hard_to_read.RULE,
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
