@@ -14,6 +14,8 @@ import sys
 
 import pytest
 
+from tests.site.disclosure import interpretations
+from tests.site.model import column_items
 from tests.site.server import FixtureSite
 
 pytestmark = pytest.mark.e2e
@@ -63,6 +65,9 @@ def test_exact_timeliness_findings(site, crawled):
         ("column-empty", p + "zwgk/czxx/"),  # 暂无信息
         ("column-empty", p + "zwgk/tjxx/"),  # empty list
         ("typo", p),  # 截止目前 → 截至目前 on the home page
+        ("typo", site.url("127.0.0.1", next(i for i in column_items("tzgg", T) if i.index == 1).path)),  # 布署, GBK page
+        # a "文件压缩" interpretation: long sentences full of 文号 and citations
+        ("interpretation-hard-to-read", site.url("127.0.0.1", next(i for i in interpretations(T) if i.key == "i6").path)),
         ("metadata-missing", p),  # list pages without ColumnType (部门动态) or ColumnName (search)
         ("metadata-missing", site.jyj),  # Hanweb columns without ColumnType
         ("metadata-missing", w),  # 卫健动态 without ColumnType

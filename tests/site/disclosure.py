@@ -512,6 +512,15 @@ def _doc_page(doc: NormDoc, interp: Interp | None) -> M.Page:
                                ("PubDate", f"{doc.published:%Y-%m-%d} 10:32"), ("ContentSource", org)], body)
 
 
+# i6 is a "文件压缩" interpretation: long sentences full of 文号 and citations (interpretation-hard-to-read)
+_DENSE = "<p>" + (
+    "根据《中华人民共和国招标投标法》《中华人民共和国政府采购法》《公共资源交易平台管理暂行办法》（国家发展改革委令2016年第39号）"
+    "和《浙江省公共资源交易管理暂行办法》（浙政办发〔2017〕12号）《青山县人民政府办公室关于进一步规范公共资源交易管理的通知》"
+    "（青政办发〔2025〕8号）等有关规定，结合我县公共资源交易平台整合共享工作实际情况和县委县政府关于优化营商环境工作部署要求，"
+    "县发展改革局会同县财政局、县自然资源和规划局、县住房和城乡建设局等部门对交易目录、交易规则、监督管理等内容作了规定。"
+) * 2 + "</p>\n"
+
+
 def _interp_page(it: Interp, doc: NormDoc) -> M.Page:
     name = _doc_name(doc.title)
     related = ""
@@ -528,7 +537,7 @@ def _interp_page(it: Interp, doc: NormDoc) -> M.Page:
 <p>为贯彻落实上级决策部署，进一步规范相关工作，县政府制定了《{_e(name)}》（{doc.doc_no}）。</p>
 <p>二、主要内容</p>
 <p>《{_e(name)}》共四条，明确了适用范围、部门职责和施行日期。</p>
-<p>三、解读机关及联系方式</p>
+{_DENSE if it.key == "i6" else ""}<p>三、解读机关及联系方式</p>
 <p>青山县司法局，联系电话：0571-64810088。</p>
 </div>
 {related}

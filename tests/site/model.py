@@ -729,6 +729,8 @@ def _portal_column_pages(col: Column, today: dt.date) -> dict[str, Page]:
 def _portal_article(col: Column, it: Item) -> Page:
     gbk = col.key == "tzgg"
     paras = "\n".join(f"<p>{_e(p)}</p>" for p in _paragraphs(it))
+    if gbk and it.index == 1:  # a typo on a GBK page: 布署 → 部署
+        paras += "\n<p>请各乡镇、各部门按照本通知要求，认真做好各项工作布署。</p>"
     related = ""
     if col.key == "bdyw" and it.index == 2:
         related = (f'<div class="related">相关链接：<a href="{DEAD_LINK}">'
