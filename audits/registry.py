@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from audits.model import Rule
-from audits.rules import column_empty, column_stale, dead_link, hidden_link, homepage_stale, metadata_missing, site_unreachable, soft_404, typo
+from audits.rules import column_empty, column_stale, dead_link, hidden_link, homepage_stale, metadata_missing, privacy_exposed, site_unreachable, soft_404, typo
 from audits.rules import (
     annual_report_inconsistent,
     interpretation_hard_to_read,
@@ -37,5 +37,6 @@ RULES: tuple[Rule, ...] = (
     metadata_missing.RULE,
     hidden_link.RULE,
     interpretation_hard_to_read.RULE,
+    privacy_exposed.RULE,
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
