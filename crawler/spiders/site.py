@@ -96,6 +96,7 @@ class SiteSpider(scrapy.Spider):
         self.cached_only: set[str] = set()  # ... of which only the cache answered
         self.link_cache: dict[str, dict[str, Any]] | None = None
         self.pool: ProcessPoolExecutor | bool | None = None
+        self._root_cache: dict[str, Root | None] = {}
 
     # -- settings -------------------------------------------------------------
     def _setting(self, name: str) -> int:
@@ -103,11 +104,17 @@ class SiteSpider(scrapy.Spider):
 
     # -- scope ------------------------------------------------------------------
     def root_of(self, url: str) -> Root | None:
+        """The most specific root of a URL (memoised: each link is asked about several times)."""
+        if url in self._root_cache:
+            return self._root_cache[url]
         best, best_len = None, -1
         for root in self.roots:
             n = root.match(url)
             if n > best_len:
                 best, best_len = root, n
+        if len(self._root_cache) > 20000:
+            self._root_cache.clear()
+        self._root_cache[url] = best
         return best
 
     def _admit(self, url: str) -> str | None:
@@ -349,6 +356,7 @@ class SiteSpider(scrapy.Spider):
             root = self.root_of(request_url)
             if root:
                 root.add_alias(response.url)
+                self._root_cache.clear()  # the scope changed
         if meta.get("ga_binary"):
             row["error"] = "binary content served as text"
             yield PageRecord(row=row)
