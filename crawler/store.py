@@ -175,6 +175,24 @@ def m004_check_titles(db: sqlite_utils.Database) -> None:
     db["link_checks"].add_column("title", str)  # of a GET-checked HTML page, for soft-404 judgement
 
 
+# a page whose validators a later run may send (the partial index of m005; crawler/incremental.py)
+REUSABLE_PAGE = (
+    "status = 200 AND error IS NULL AND is_list = 0 AND is_home = 0 AND final_url = url "
+    "AND (etag IS NOT NULL OR last_modified IS NOT NULL)"
+)
+
+
+@crawl_migrations()
+def m005_incremental(db: sqlite_utils.Database) -> None:
+    # HTTP validators of a fetched page, sent back as If-None-Match / If-Modified-Since next time
+    db["pages"].add_column("etag", str)
+    db["pages"].add_column("last_modified", str)
+    # the run whose facts were copied because the server answered 304; null when fetched fresh
+    db["pages"].add_column("reused_from_run", int)
+    # what crawler/incremental.py loads at the start of a run (a covering index: no page bodies read)
+    db.execute(f"CREATE INDEX idx_pages_validators ON pages(run_id, url, etag, last_modified) WHERE {REUSABLE_PAGE}")
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:
