@@ -205,3 +205,43 @@ def test_bad_config_lists_and_kinds(tmp_path, toml, needle):
 
     with pytest.raises(ConfigError, match=needle):
         parse_config(tomllib.loads(toml))
+
+
+@pytest.mark.parametrize(
+    ("toml", "needle"),
+    [
+        ('[group]\nname = "某县"\n\n[crawl]\nmax_pages = 10\nmax_pagez = 10\n', r"line 6: \[crawl\]: unknown key 'max_pagez'"),
+        ('[run]\nformats = ["html", "pdf"]\n', r"line 2: \[run\]\.formats: unknown format 'pdf'"),
+        ('[probe]\ntimeout = "15"\n', r"line 2: \[probe\]\.timeout: expected float"),
+        ('[crawl]\nobey_robots = 1\n', r"line 2: \[crawl\]\.obey_robots: expected bool"),
+        ('x = 1\n', r"line 1: unknown section 'x'"),
+        ('[[site]]\nroot = "http://127.0.0.1/"\n\n[[site]]\nroot = "http://127.0.0.2/"\ncolour = "red"\n', r"line 6: site #2: unknown key\(s\) colour"),
+        ('[[site]]\nroot = "http://127.0.0.1/a/"\n[[site]]\nroot = "http://127.0.0.1/a"\n', r"line 4: site #2: root .* listed twice \(also line 2, site #1\)"),
+    ],
+)
+def test_bad_config_names_the_line(tmp_path, toml, needle):
+    from audits.config import ConfigError, load_config
+
+    path = tmp_path / "govaudit.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=needle):
+        load_config(path)
+
+
+def test_config_sections_near_misses(tmp_path):
+    """Different paths under one host are different roots; every known key loads."""
+    from audits.config import load_config
+
+    path = tmp_path / "govaudit.toml"
+    path.write_text(
+        '[group]\nname = "某某县人民政府网站群"\n[run]\ndb = "n.db"\nformats = ["html", "docx"]\n'
+        '[crawl]\nmax_pages = 10\ntimeout = 5\nobey_robots = false\n[probe]\ntimeout = 2.5\n'
+        '[[site]]\nroot = "http://127.0.0.1/a/"\n[[site]]\nroot = "http://127.0.0.1/b/"\n',
+        encoding="utf-8",
+    )
+    cfg = load_config(path)
+    assert cfg.group_name == "某某县人民政府网站群"
+    assert cfg.run_path("db", "x.db") == tmp_path / "n.db"
+    assert cfg.crawl == {"max_pages": 10, "timeout": 5, "obey_robots": False}
+    assert [s.root for s in cfg.sites] == ["http://127.0.0.1/a/", "http://127.0.0.1/b/"]
+    assert cfg.as_json()["group_name"] == "某某县人民政府网站群"
