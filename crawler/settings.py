@@ -37,6 +37,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffMiddleware": 60,
     "crawler.middlewares.EncodingMiddleware": 500,  # after decompression (590), redirects and retries
 }
+EXTENSIONS = {
+    "crawler.progress.Progress": 500,  # only with GOVAUDIT_PROGRESS
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.SQLitePipeline": 300,
 }
@@ -55,4 +58,7 @@ GOVAUDIT_CHECK_BACKOFF = 2.0  # seconds before the first re-check, doubled each 
 GOVAUDIT_CHECK_MAXSIZE = 2 * 1024 * 1024  # body limit of a GET check
 GOVAUDIT_LINK_CACHE_HOURS = 72  # an outside link that answered well is not rechecked for this long
 GOVAUDIT_MAX_CHECKS = 100000
+GOVAUDIT_INCREMENTAL = True  # send the last run's validators; reuse the facts of pages answered 304
 CONCURRENT_ITEMS = 20
+GOVAUDIT_PROGRESS = False  # progress on stderr (the CLI turns it on for terminals)
+GOVAUDIT_PROGRESS_INTERVAL = 0.0  # seconds between updates; 0: 0.5 on a terminal, 10 otherwise

@@ -193,6 +193,16 @@ def m005_incremental(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX idx_pages_validators ON pages(run_id, url, etag, last_modified) WHERE {REUSABLE_PAGE}")
 
 
+@crawl_migrations()
+def m006_probes(db: sqlite_utils.Database) -> None:
+    # availability probes (`govaudit probe`): one row per home-page fetch, for the 7-day veto
+    db["probes"].create(
+        {"id": int, "root": str, "url": str, "at": str, "ok": int, "status": int, "error": str, "elapsed": float},
+        pk="id",
+    )
+    db["probes"].create_index(["root", "at"])
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:
