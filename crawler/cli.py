@@ -264,6 +264,57 @@ def runs(db_path):
         click.echo(f"audit {r['id']}: crawl {r['crawl_run_id']} as of {r['as_of']}, {r['n']} findings")
 
 
+@cli.group()
+def sites():
+    """Site groups: find a portal's unit subsites (部门网站, 乡镇（街道）网站).
+
+    \b
+    Example:
+        govaudit sites discover https://www.example.gov.cn/ --out govaudit.toml
+    """
+
+
+@sites.command("discover")
+@click.argument("url")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the proposed govaudit.toml here (default: print it).")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(1, 300), help="Per-request timeout in seconds.")
+def sites_discover(url, out, force, timeout):
+    """Read the portal's home page and its 部门/乡镇 link pages; propose [group] and [[site]] tables.
+
+    Sites under the portal's own domain are listed; other candidates (国务院, 省/市
+    sites, units hosted elsewhere) are commented out. Review the file before use.
+
+    \b
+    Example:
+        govaudit sites discover https://www.example.gov.cn/ --out govaudit.toml
+    """
+    from crawler.discover import DiscoverError, discover, to_toml
+
+    if out and Path(out).exists() and not force:
+        fail(f"{out} exists (use --force to overwrite it)")
+    try:
+        found = discover(url, timeout=timeout)
+    except DiscoverError as exc:
+        fail(str(exc))
+    text = to_toml(found)
+    if out:
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{out}: cannot write: {exc.strerror or exc}")
+    else:
+        click.echo(text, nl=False)
+    n_town = sum(1 for c in found.sites if c.kind == "township")
+    click.echo(
+        f"{len(found.sites) + 1} sites ({len(found.sites) - n_town} department, {n_town} township, and the portal), "
+        f"{len(found.others)} other candidates commented out; {len(found.link_pages)} link pages read"
+        + (f", {len(found.problems)} unreadable" if found.problems else "")
+        + (f"; written to {out}" if out else ""),
+        err=True,
+    )
+
+
 def main() -> None:
     cli(prog_name="govaudit")
 
