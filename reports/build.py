@@ -96,17 +96,39 @@ def render_markdown(model: ReportModel) -> str:
         f"问题总数 {model.total}：单项否决 {model.totals.get('veto', 0)}，"
         f"扣分 {model.totals.get('major', 0)}，提示 {model.totals.get('minor', 0)}。",
         "",
-        "| 站点 | 首页 | 结论 | 否决 | 扣分 | 提示 | 新发现 | 已整改 |",
-        "|---|---|---|---|---|---|---|---|",
+    ]
+    g = model.group
+    if g:
+        kinds = "，".join(f"{k['label']} {k['sites']} 个" for k in g.by_kind)
+        out += [
+            f"## {md(g.name)}检查汇总",
+            "",
+            f"共 {g.sites} 个网站（{kinds}）：触发单项否决 {g.by_status['vetoed']} 个，无法访问 {g.by_status['unreachable']} 个，"
+            f"未触发 {g.by_status['clear']} 个。",
+            "",
+        ]
+    cats = list(model.categories)
+    out += [
+        "| 站点 | 类型 | 首页 | 单项否决状态 | 否决 | 扣分 | 提示 | " + " | ".join(cats) + " | 新发现 | 已整改 |",
+        "|---|---|---|---|---|---|---|" + "---|" * len(cats) + "---|---|",
     ]
     for s in model.sites:
         out.append(
-            f"| {md(s.name)} {md_url(s.root)} | {md(s.home_status)} | {s.verdict} | {s.counts.get('veto', 0)} | "
-            f"{s.counts.get('major', 0)} | {s.counts.get('minor', 0)} | {len(s.changes['new'])} | {len(s.changes['fixed'])} |"
+            f"| [{md(s.name)}](#site{s.index}) {md_url(s.root)} | {s.kind_label} | {md(s.home_status)} | {s.group_status_label} | "
+            f"{s.counts.get('veto', 0)} | {s.counts.get('major', 0)} | {s.counts.get('minor', 0)} | "
+            + " | ".join(str(s.category_counts.get(c, 0)) for c in cats)
+            + f" | {len(s.changes['new'])} | {len(s.changes['fixed'])} |"
+        )
+    if g:
+        out.append(
+            f"| **合计（{g.sites} 个网站）** | | | 否决 {g.by_status['vetoed']}，无法访问 {g.by_status['unreachable']} | "
+            f"{g.counts['veto']} | {g.counts['major']} | {g.counts['minor']} | "
+            + " | ".join(str(g.category_counts.get(c, 0)) for c in cats)
+            + f" | {g.new} | {g.fixed} |"
         )
     for s in model.sites:
         by_ref = s.by_ref
-        out += ["", f"## {md(s.name)}", "", f"站点：{md_url(s.root)}；首页：{md(s.home_status)}；结论：{s.verdict}", ""]
+        out += ["", f'<a id="site{s.index}"></a>', "", f"## {md(s.name)}", "", f"站点：{md_url(s.root)}（{s.kind_label}）；首页：{md(s.home_status)}；结论：{s.verdict}", ""]
         out += ["### 单项否决指标", "", "| 指标 | 结果 | 说明 |", "|---|---|---|"]
         out += [f"| {v.name} | {'**触发**' if v.status == 'triggered' else v.status_label} | {md(v.detail)} |" for v in s.scorecard]
         out += ["", "### “四不”问题统计", "", "| " + " | ".join(model.categories) + " |", "|" + "---|" * len(model.categories),

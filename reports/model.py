@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from audits import tracking
+from audits.annual_report import site_kind
 from audits.columns import COLUMN_TYPES, classify
 from audits.export import finding_dicts, latest_audit_run
 from audits.model import CATEGORIES
@@ -28,6 +30,8 @@ SEVERITY_ORDER = {"veto": 0, "major": 1, "minor": 2}
 STATUS_LABEL = {"triggered": "触发", "clear": "未触发", "unchecked": "未检查"}
 FOUR_NOTS = ("不及时", "不准确", "不回应", "不实用")  # 四不; 不安全 is reported beside them
 RAN = ("pass", "fail", "not_applicable")
+KIND_LABEL = {"government": "政府门户网站", "department": "部门网站", "township": "乡镇（街道）网站", "unknown": "未确定"}
+GROUP_STATUS_LABEL = {"unreachable": "无法访问", "vetoed": "单项否决", "clear": "未触发"}
 TREND_RUNS = 12
 
 # column-stale defaults (used when the audit run did not store its parameters)
@@ -64,10 +68,34 @@ class SiteReport:
     category_counts: dict[str, int]  # every category, zeros included
     changes: dict[str, Any]  # {previous, new: [refs], open: n, fixed: [...], unverified: [...]}
     trend: list[dict[str, Any]]  # tracking.TrendPoint as dicts, oldest first
+    kind: str = "unknown"  # government | department | township | unknown (govaudit.toml, else the name)
+    kind_label: str = KIND_LABEL["unknown"]
+    unreachable: bool = False  # a site-unreachable finding in this run
+    veto_findings: int = 0  # findings of severity veto
+    group_status: str = "clear"  # unreachable | vetoed (any veto finding or triggered scorecard item) | clear
+
+    @property
+    def group_status_label(self) -> str:
+        return GROUP_STATUS_LABEL[self.group_status]
 
     @property
     def by_ref(self) -> dict[str, dict[str, Any]]:
         return {f["ref"]: f for f in self.findings}
+
+
+@dataclass
+class GroupSummary:
+    """The site group (网站群) when a run covers more than one site: the summary table's totals."""
+
+    name: str
+    name_source: str  # config ([group] name in govaudit.toml) | portal (the portal's site name)
+    sites: int
+    by_kind: list[dict[str, Any]]  # [{kind, label, sites}] for the kinds present, in KIND_LABEL order
+    by_status: dict[str, int]  # unreachable | vetoed | clear -> number of sites
+    counts: dict[str, int]  # by severity, every severity
+    category_counts: dict[str, int]  # every category
+    new: int  # findings new since each site's previous audit
+    fixed: int
 
 
 @dataclass
@@ -80,6 +108,7 @@ class ReportModel:
     year: int = 0
     annual: list[Any] = field(default_factory=list)  # reports.annual.AnnualReport per site
     categories: tuple[str, ...] = CATEGORIES
+    group: GroupSummary | None = None  # set when the report covers more than one site
 
     @property
     def total(self) -> int:
@@ -175,17 +204,27 @@ def _scorecard(findings: list[dict[str, Any]], rule_status: dict[str, str]) -> l
 # --- columns --------------------------------------------------------------------
 
 
-def _config_pins(audit: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Column type pins per site root from the audit run's stored configuration."""
+def _stored_config(audit: dict[str, Any]) -> dict[str, Any]:
+    """The configuration the audit run stored (Config.as_json()), {} when absent or unreadable."""
     try:
         cfg = json.loads(audit.get("config_json") or "{}")
     except ValueError:
         return {}
-    out = {}
-    for s in cfg.get("sites") or []:
-        if isinstance(s, dict) and s.get("root"):
-            out[s["root"].rstrip("/")] = dict(s.get("columns") or {})
-    return out
+    return cfg if isinstance(cfg, dict) else {}
+
+
+def _config_sites(audit: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """[[site]] tables per site root (without the trailing slash) from the stored configuration."""
+    return {
+        s["root"].rstrip("/"): s
+        for s in _stored_config(audit).get("sites") or []
+        if isinstance(s, dict) and isinstance(s.get("root"), str)
+    }
+
+
+def _config_pins(audit: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Column type pins per site root from the audit run's stored configuration."""
+    return {root: dict(s.get("columns") or {}) for root, s in _config_sites(audit).items()}
 
 
 def _stale_params(db: sqlite_utils.Database, audit_run_id: int, root: str) -> dict[str, int]:
@@ -305,6 +344,31 @@ def _by_column(fs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def group_title(name: str) -> str:
+    """青山县人民政府门户网站 → 青山县人民政府网站群 (a group named after its portal)."""
+    n = name.strip()
+    return n if n.endswith("网站群") else re.sub(r"(门户网站|网站)$", "", n) + "网站群"
+
+
+def _group(configured: Any, sites: list[SiteReport], shown: list[dict[str, Any]]) -> GroupSummary:
+    if isinstance(configured, str) and configured.strip():
+        name, source = configured.strip(), "config"
+    else:  # the portal: the first government site, else the first site
+        portal = next((s for s in sites if s.kind == "government"), sites[0])
+        name, source = group_title(portal.name), "portal"
+    kinds = Counter(s.kind for s in sites)
+    by_kind = [{"kind": k, "label": label, "sites": kinds[k]} for k, label in KIND_LABEL.items() if kinds.get(k)]
+    by_status = {k: 0 for k in GROUP_STATUS_LABEL}
+    by_status.update(Counter(s.group_status for s in sites))
+    counts = {k: 0 for k in SEVERITY_LABEL}
+    counts.update(Counter(f["severity"] for f in shown))
+    cats = {c: 0 for c in CATEGORIES}
+    cats.update(Counter(f["category"] for f in shown))
+    new = sum(len(s.changes["new"]) for s in sites)
+    fixed = sum(len(s.changes["fixed"]) for s in sites)
+    return GroupSummary(name, source, len(sites), by_kind, by_status, counts, cats, new, fixed)
+
+
 def build_model(db: sqlite_utils.Database, audit_run_id: int | None = None, year: int | None = None, sites: list[str] | None = None) -> ReportModel:
     audit = latest_audit_run(db, audit_run_id)
     crawl = db["crawl_runs"].get(audit["crawl_run_id"])
@@ -319,6 +383,7 @@ def build_model(db: sqlite_utils.Database, audit_run_id: int | None = None, year
     all_runs = tracking.runs(db)
     known = any(r.id == audit["id"] for r in all_runs)
     changes = tracking.compare(db, audit["id"], roots, all_runs=all_runs) if known else {}
+    configured = _config_sites(audit)
     site_reports = []
     for i, root in enumerate(roots, 1):
         fs = [_decorate(f, i) for f in findings if f["site"] == root]
@@ -337,11 +402,16 @@ def build_model(db: sqlite_utils.Database, audit_run_id: int | None = None, year
         vetoed = any(v.status == "triggered" for v in card)
         cat_counts = {c: 0 for c in CATEGORIES}
         cat_counts.update(Counter(f["category"] for f in fs))
+        conf = configured.get(root.rstrip("/"), {})
+        name = conf.get("name") or rr.get("site_name") or root  # the office's name for the site first
+        kind = site_kind(name, conf.get("kind"))[0]
+        unreachable = any(f["rule"] == "site-unreachable" for f in fs)
+        veto_findings = sum(1 for f in fs if f["severity"] == "veto")
         site_reports.append(
             SiteReport(
                 index=i,
                 root=root,
-                name=rr.get("site_name") or root,
+                name=name,
                 home_status=home,
                 verdict="不合格（触发单项否决）" if vetoed else "未触发单项否决",
                 vetoed=vetoed,
@@ -360,6 +430,11 @@ def build_model(db: sqlite_utils.Database, audit_run_id: int | None = None, year
                     "unverified": [_change_dict(c) for c in ch.of(tracking.UNVERIFIED)] if ch else [],
                 },
                 trend=[dataclasses.asdict(p) for p in tracking.trend(db, root, audit["id"], TREND_RUNS, all_runs=all_runs)] if known else [],
+                kind=kind,
+                kind_label=KIND_LABEL.get(kind, kind),
+                unreachable=unreachable,
+                veto_findings=veto_findings,
+                group_status="unreachable" if unreachable else "vetoed" if vetoed or veto_findings else "clear",
             )
         )
     rules = [
@@ -368,6 +443,8 @@ def build_model(db: sqlite_utils.Database, audit_run_id: int | None = None, year
     ]
     shown = [f for s in site_reports for f in s.findings]
     model = ReportModel(audit, crawl, site_reports, rules, dict(Counter(f["severity"] for f in shown)), year or default_year(audit["as_of"]))
+    if len(site_reports) > 1:
+        model.group = _group(_stored_config(audit).get("group_name"), site_reports, shown)
     from reports.annual import build_annual  # the annual-report draft reads the same tables
 
     model.annual = build_annual(db, model, all_runs if known else None)
@@ -382,6 +459,8 @@ def model_json(model: ReportModel) -> dict[str, Any]:
             d = {f.name: conv(getattr(o, f.name)) for f in dataclasses.fields(o)}
             if isinstance(o, VetoItem):
                 d["status_label"] = o.status_label
+            if isinstance(o, SiteReport):
+                d["group_status_label"] = o.group_status_label
             if hasattr(o, "text") and isinstance(getattr(type(o), "text", None), property):
                 d["text"] = o.text  # annual.Figure: the value as printed
             return d
