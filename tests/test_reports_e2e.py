@@ -8,8 +8,11 @@ import json
 import subprocess
 import sys
 
+import lxml.html
 import pytest
 from docx import Document
+
+from audits.model import CATEGORIES
 
 from tests.site.server import FixtureSite
 
@@ -54,3 +57,38 @@ def test_fixture_site_reports(tmp_path):
     assert len(appendix.rows) - 1 == len(portal["findings"]) == len([f for f in findings if f["site"] == site.portal])
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.count('class="finding"') == len(findings)
+    # the 网站群 summary: one row per root, counts equal to the exported findings of that site
+    check_group_summary(html, findings, site.roots, "青山县人民政府网站群")  # no [group]: the portal's name
+    cfg = tmp_path / "govaudit.toml"
+    cfg.write_text(f'[group]\nname = "青山县政府网站群"\n\n[[site]]\nroot = "{site.scj}"\nname = "县市场监管局"\nkind = "department"\n', encoding="utf-8")
+    run("audit", "--db", str(db), "--as-of", T.isoformat(), "--config", str(cfg))
+    findings = [json.loads(x) for x in run("findings", "--db", str(db)).stdout.splitlines()]
+    run("report", "--db", str(db), "--format", "html", "--out", str(out))
+    rows = check_group_summary((out / "report.html").read_text(encoding="utf-8"), findings, site.roots, "青山县政府网站群")
+    assert [(r["name"], r["kind"]) for r in rows] == [
+        ("青山县人民政府", "政府门户网站"), ("青山县教育局", "部门网站"), ("县市场监管局", "部门网站"), ("青山县卫生健康局", "部门网站")
+    ]
+    assert rows[2]["status"] == "无法访问"  # the 503 subsite
+
+
+def check_group_summary(html: str, findings: list[dict], roots: list[str], group: str) -> list[dict]:
+    doc = lxml.html.fromstring(html)
+    assert doc.get_element_by_id("group").text_content() == f"{group}检查汇总"
+    table = doc.get_element_by_id("overview")
+    heads = [th.text_content() for th in table.xpath("./thead/tr/th")]
+    rows = []
+    for tr in table.xpath("./tbody/tr"):
+        cells = dict(zip(heads, (td.text_content() for td in tr.xpath("./td")), strict=True))
+        mine = [f for f in findings if f["site"] == tr.get("data-root")]
+        assert [int(cells[h]) for h in ("单项否决", "扣分", "提示")] == [sum(1 for f in mine if f["severity"] == s) for s in ("veto", "major", "minor")]
+        assert [int(cells[c]) for c in CATEGORIES] == [sum(1 for f in mine if f["category"] == c) for c in CATEGORIES]
+        anchor = tr.xpath("./td[1]/a")[0]
+        section = doc.get_element_by_id(anchor.get("href")[1:])
+        assert section.text_content() == anchor.text_content()
+        # veto status: unreachable first, then any veto finding or a triggered scorecard item
+        unreachable = any(f["rule"] == "site-unreachable" for f in mine)
+        vetoed = any(f["severity"] == "veto" for f in mine) or "不合格" in section.getnext().text_content()
+        assert cells["单项否决状态"] == ("无法访问" if unreachable else "单项否决" if vetoed else "未触发")
+        rows.append({"root": tr.get("data-root"), "name": anchor.text_content(), "kind": cells["类型"], "status": cells["单项否决状态"]})
+    assert [r["root"] for r in rows] == roots
+    return rows
