@@ -7,7 +7,7 @@ PORT ?= 8765
 DEMO_DIR ?= demo-out
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup chromium demo test bench clean
+.PHONY: setup chromium redis demo test bench clean
 
 $(BIN)/govaudit: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,7 +22,14 @@ chromium:
 	  echo "installing Debian's chromium and a CJK font"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
-setup: $(BIN)/govaudit chromium
+# Debian's redis-server: the distributed-crawl tests start their own on a free loopback port
+# (the package's system service, where one starts, is not used).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  echo "installing Debian's redis-server"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+
+setup: $(BIN)/govaudit chromium redis
 
 # Serve the bundled demo county site on 127.0.0.1/127.0.0.2, crawl, audit, report.
 demo: setup

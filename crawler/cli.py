@@ -76,7 +76,8 @@ def cli() -> None:
 @click.option("--link-cache-hours", default=72.0, show_default=True, type=click.FloatRange(0, 24 * 365), help="Reuse an outside link's good result for this long (0 = always recheck).")
 @click.option("--today", "today_s", default=None, help="Reference date for year-less dates like [11-03] (default: today).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
-def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, workers, ignore_robots, no_check_links, link_cache_hours, today_s, verbose):
+@click.option("--redis", "redis_url", default=None, metavar="URL", help="Distributed crawl: publish the run in this Redis (redis://[:PASSWORD@]HOST:PORT/DB) for `govaudit worker`s; this process only writes the database. See docs/distributed.md.")
+def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, workers, ignore_robots, no_check_links, link_cache_hours, today_s, verbose, redis_url):
     """Crawl site roots (portal and unit subsites) into the database.
 
     Each URL is a site root; a page belongs to the most specific root.
@@ -104,7 +105,7 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
         extra_settings={"GOVAUDIT_CHECK_LINKS": not no_check_links, "GOVAUDIT_LINK_CACHE_HOURS": link_cache_hours},
     )
     try:
-        result = run_crawl(db_path, list(urls), opts)
+        result = _crawl_distributed(db_path, list(urls), opts, redis_url) if redis_url else run_crawl(db_path, list(urls), opts)
     except (CrawlInputError, StoreError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
@@ -121,6 +122,41 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
         fail("interrupted; the run is recorded as partial", EXIT_INTERRUPTED)
     if bad_root:
         fail(bad_root)
+
+
+def _crawl_distributed(db_path, urls, opts, redis_url):
+    from crawler.distributed.coordinator import run_distributed_crawl
+    from crawler.distributed.shared import SharedError
+
+    try:
+        return run_distributed_crawl(db_path, urls, opts, redis_url, echo=lambda line: click.echo(line, err=True))
+    except SharedError as exc:
+        fail(str(exc))
+
+
+@cli.command()
+@click.option("--redis", "redis_url", required=True, metavar="URL", help="The Redis of the crawl runs (redis://[:PASSWORD@]HOST:PORT/DB).")
+@click.option("--exit-when-idle", is_flag=True, help="Exit when there is no crawl run to work on (default: wait for the next one).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+def worker(redis_url, exit_when_idle, verbose):
+    """Work on the crawl runs published in Redis by `govaudit crawl --redis` (scale-out).
+
+    Run one per machine; it needs only the Redis URL. See docs/distributed.md.
+
+    \b
+    Example:
+        govaudit worker --redis redis://:secret@10.0.0.5:6379/0
+    """
+    from crawler.distributed.shared import SharedError
+    from crawler.distributed.worker import serve
+
+    try:
+        code = serve(redis_url, exit_when_idle, verbose, echo=lambda line: click.echo(f"govaudit worker: {line}", err=True))
+    except SharedError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("worker stopped", EXIT_INTERRUPTED)
+    sys.exit(code)
 
 
 @cli.command()
