@@ -75,6 +75,7 @@ NOT_UNIT_RE = re.compile(
     r"特色小镇|城镇|小镇|城乡|(数字|法治|廉洁|服务型|透明|智慧|阳光|诚信)政府|本站|网站)$"
 )
 TOWNSHIP_RE = re.compile(r"(镇|乡|街道|办事处|街道办)$")
+TOWNSHIP_LABEL_RE = re.compile(r"乡镇|镇街|街道|镇[（(]")
 _GOV_SUFFIX_RE = re.compile(r"(人民政府|政府)$")
 _INDEX_FILE_RE = re.compile(r"^(index|default|main|home)\.[a-z0-9]+$", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -342,6 +343,7 @@ def scan_page(html: str, url: str, home: bool = True) -> PageScan:
         break
     scan = PageScan(url, site_name_of(doc), refresh=_meta_refresh(doc, base))
     seen: set[etree._Element] = set()  # the elements themselves: ids of lxml proxies are reused
+    blocks: dict[etree._Element, str] = {}  # labelled block -> its label
 
     def add(a: etree._Element, where: str, source: str) -> None:
         target = _absolute(a.get("href"), base)
@@ -365,6 +367,7 @@ def scan_page(html: str, url: str, home: bool = True) -> PageScan:
         block = _block_of(label, base)
         if block is None:
             continue
+        blocks.setdefault(block, text)
         for a in block.iter("a"):
             if a is label:
                 continue
@@ -377,9 +380,12 @@ def scan_page(html: str, url: str, home: bool = True) -> PageScan:
             add(a, text, "block")
     for select in doc.iter("select"):
         label = _select_label(select)
-        where = f"下拉列表「{label}」" if label else "下拉列表"
+        # labelled by its own placeholder option (--乡镇（街道）--), else by the block it sits in
+        block_label = next((blocks[b] for b in select.iterancestors() if b in blocks), None)
+        labelled = _is_label(label) or block_label is not None
+        where = f"下拉列表「{label if _is_label(label) or not block_label else block_label}」" if label or block_label else "下拉列表"
         for target, name in _select_urls(select, base):
-            scan.links.append(Link(target, name, where, "select", _is_label(label)))
+            scan.links.append(Link(target, name, where, "select", labelled))
     for a in doc.iter("a"):
         add(a, "首页链接" if home else "", "home" if home else "page")
     if home:
@@ -500,7 +506,10 @@ def judge(link: Link, portal_root: str) -> Candidate | None:
         return None  # a home page's other links: only the portal's own domain's units
     elif not (unit or (link.labelled and (gov or local))):
         return None
-    return Candidate(root, name, propose_kind(name), local)
+    kind = propose_kind(name)
+    if not unit and TOWNSHIP_LABEL_RE.search(link.where):
+        kind = "township"  # a bare place name (新村) listed under 乡镇/镇街/街道
+    return Candidate(root, name, kind, local)
 
 
 # --- the whole discovery -------------------------------------------------------------

@@ -208,6 +208,26 @@ def test_link_lists_in_a_footer_iframe():
     assert f"# found on {srv.url}footer.html（部门网站）" in proc.stdout and f"# found on {srv.url}zzjg.html（乡镇网站）" in proc.stdout
 
 
+def test_refresh_home_page_and_a_select_under_a_label():
+    """index.html only redirects (meta refresh); the real home page has a 镇街 heading over a
+    <select> whose first option is just 请选择: its options count as listed under the label."""
+    home = '<html><head><meta http-equiv="refresh" content="0; url=/portal/index.html"></head><body></body></html>'
+    real = ('<html><head><meta name="SiteName" content="青山县人民政府门户网站"></head><body><div class="zj"><h4>镇街</h4>'
+            '<select onchange="location.href=this.value"><option>请选择</option>'
+            '<option value="http://127.0.0.3:1/xc/">新村</option><option value="http://www.zj.gov.cn/">浙江省人民政府</option></select></div>'
+            '<select><option>--友情链接--</option><option value="http://127.0.0.2:1/ly/">旅游</option></select></body></html>')
+    with RouteServer({"/": html(home), "/portal/index.html": html(real)}) as srv:
+        proc = run("sites", "discover", srv.url)
+    assert proc.returncode == 0, proc.stderr
+    data = tomllib.loads(proc.stdout)
+    assert data["group"]["name"] == "青山县人民政府网站群"
+    # 新村 has no unit suffix but sits under 镇街 on the county's own network; 旅游 is under no label
+    assert [(s["root"], s["name"], s["kind"]) for s in data["site"]] == [
+        (srv.url, "青山县人民政府门户网站", "government"), ("http://127.0.0.3:1/xc/", "新村", "township")]
+    assert f"# found on {srv.url}portal/index.html（下拉列表「镇街」）" in proc.stdout
+    assert '# root = "http://www.zj.gov.cn/"' in proc.stdout
+
+
 # --- pure parts ----------------------------------------------------------------------
 
 
