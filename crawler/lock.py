@@ -23,6 +23,8 @@ class DbLock:
         self.fd: int | None = None
 
     def acquire(self) -> DbLock:
+        if self.fd is not None:
+            return self  # already held by this object (flock is per open file, not per process)
         if not self.path.parent.exists():
             return self  # the database cannot be created either; open_db reports that
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)

@@ -52,7 +52,12 @@ class SQLitePipeline:
         run_id = crawler.settings.getint("GOVAUDIT_RUN_ID")
         if not path or not run_id:
             raise NotConfigured("GOVAUDIT_DB_PATH / GOVAUDIT_RUN_ID not set")
-        return cls(open_db(path), run_id, crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200))
+        pipeline = cls(open_db(path), run_id, crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200))
+        if crawler.settings.getbool("GOVAUDIT_RESUME"):
+            from crawler.resume import replay_columns
+
+            replay_columns(pipeline, path, run_id)
+        return pipeline
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, LinkCheckRecord):
@@ -63,7 +68,15 @@ class SQLitePipeline:
         if not isinstance(item, PageRecord):
             return item
         rid = self.run_id
-        self.pages.append({"run_id": rid, **item.row})
+        page = {"run_id": rid, **item.row}
+        if item.column_url:  # kept so that `crawl --resume` can replay the column aggregates
+            page.update(
+                list_column=item.column_url,
+                list_column_name=item.column_name,
+                list_column_name_source=item.column_name_source,
+                empty_marker=item.empty_marker,
+            )
+        self.pages.append(page)
         src = item.row["url"]
         self.links.extend(
             {"run_id": rid, "source": src, "target": t, "anchor": a, "kind": k, "hidden": h} for t, a, k, h in item.links

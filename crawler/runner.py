@@ -113,12 +113,38 @@ def _root_summary(db: Any, run_id: int, roots: list[str]) -> list[dict[str, Any]
     return out
 
 
-def run_crawl(db_path: str, urls: list[str], opts: CrawlOptions) -> CrawlResult:
-    """Crawl the roots into the database; never raises for unreachable sites."""
-    roots = validate_roots(urls)
+def resume_options(run: dict[str, Any], opts: CrawlOptions) -> CrawlOptions:
+    """A resumed run keeps its own limits and reference date; only the time limit and logging are new."""
+    stored = json.loads(run.get("settings_json") or "{}")
+    known = {k: v for k, v in stored.items() if k in CrawlOptions.__dataclass_fields__ and k not in ("max_seconds", "log_level", "today")}
+    return CrawlOptions(**{**opts.__dict__, **known, "today": dt.date.fromisoformat(run["today"]), "extra_settings": dict(opts.extra_settings)})
+
+
+def run_crawl(db_path: str, urls: list[str], opts: CrawlOptions, resume: bool = False) -> CrawlResult:
+    """Crawl the roots into the database; never raises for unreachable sites.
+
+    With ``resume`` the most recent partial run is continued (its roots, limits
+    and date; ``urls`` must be empty) and finishes as that one run.
+    """
     db = store.open_db(db_path)
+    if resume:
+        from crawler.resume import ResumeError, reopen, resumable_run
+
+        if urls:
+            raise CrawlInputError("--resume continues the last partial run with its own roots; give no URLs")
+        try:
+            run = resumable_run(db)
+        except ResumeError as exc:
+            raise CrawlInputError(str(exc)) from None
+        roots = json.loads(run["roots_json"])
+        opts = resume_options(run, opts)
+        opts.extra_settings["GOVAUDIT_RESUME"] = True
+        run_id = run["id"]
+        reopen(db, run, os.getpid())
+    else:
+        roots = validate_roots(urls)
+        run_id = store.start_run(db, roots, {k: v for k, v in opts.__dict__.items() if k != "extra_settings"}, opts.today or dt.date.today())
     today = opts.today or dt.date.today()
-    run_id = store.start_run(db, roots, {k: v for k, v in opts.__dict__.items() if k != "extra_settings"}, today)
 
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess

@@ -203,6 +203,16 @@ def m006_probes(db: sqlite_utils.Database) -> None:
     db["probes"].create_index(["root", "at"])
 
 
+@crawl_migrations()
+def m007_resume(db: sqlite_utils.Database) -> None:
+    # what `crawl --resume` needs to rebuild a run's frontier and column aggregates
+    db["pages"].add_column("list_column", str)  # the column this list page was counted in
+    db["pages"].add_column("list_column_name", str)
+    db["pages"].add_column("list_column_name_source", str)
+    db["pages"].add_column("empty_marker", str)
+    db["pages"].add_column("pagination_json", str)  # next pages found on a list page
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:

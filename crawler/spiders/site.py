@@ -165,10 +165,18 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self):  # type: ignore[override]
         for root in self.roots:
+        resumed: list[scrapy.Request] = []
+        if self.crawler.settings.getbool("GOVAUDIT_RESUME"):
+            from crawler.resume import resume_requests
+
+            # the stored pages first: they are the seen set, so roots already fetched are skipped
+            resumed = list(resume_requests(self, self.crawler.settings.get("GOVAUDIT_DB_PATH"), self._setting("GOVAUDIT_RUN_ID")))
             url = self._admit(root.url)
             if url:
                 yield self._request(url, 0, home=True)
 
+        for request in resumed:
+            yield request
     # -- callbacks ----------------------------------------------------------------
     def _base_row(self, request_url: str, meta: dict[str, Any]) -> dict[str, Any]:
         root = self.root_of(request_url)
@@ -435,6 +443,7 @@ class SiteSpider(scrapy.Spider):
         yield PageRecord(
             row=row,
             links=[(lk.target, lk.anchor, self._link_kind(lk.target, lk.kind), lk.hidden) for lk in links],
+            pagination_json=json.dumps(pagination, ensure_ascii=False) if pagination else None,
             items=[
                 {
                     "page_url": row["url"],
