@@ -6,6 +6,7 @@ one-line message and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
@@ -43,6 +44,29 @@ def _date(value: str | None, name: str) -> dt.date | None:
     return None
 
 
+@contextlib.contextmanager
+def _lock(db_path: str, what: str):
+    """The database's writer lock; a second writer gets a one-line message and exit 2."""
+    from crawler.lock import DbLock, LockedError
+
+    lock = DbLock(db_path, what)
+    try:
+        lock.acquire()
+    except LockedError as exc:
+        fail(str(exc))
+    try:
+        yield lock
+    finally:
+        lock.release()
+
+
+def _progress(flag: bool | None, verbose: bool = False) -> bool:
+    """Progress on stderr: forced by --progress/--no-progress, else only on a terminal."""
+    if flag is not None:
+        return flag
+    return sys.stderr.isatty() and not verbose
+
+
 db_option = click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="SQLite database file.")
 
 
@@ -61,7 +85,7 @@ def cli() -> None:
 
 @cli.command()
 @db_option
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
 @click.option("--max-depth", default=10, show_default=True, type=click.IntRange(0, 100))
 @click.option("--max-pages", default=50000, show_default=True, type=click.IntRange(1, 10_000_000))
 @click.option("--max-time", "max_seconds", default=0, show_default=True, type=click.IntRange(0), help="Stop after N seconds (run is then partial); 0 = no limit.")
@@ -75,9 +99,11 @@ def cli() -> None:
 @click.option("--no-check-links", is_flag=True, help="Do not check outside links, attachments and images.")
 @click.option("--link-cache-hours", default=72.0, show_default=True, type=click.FloatRange(0, 24 * 365), help="Reuse an outside link's good result for this long (0 = always recheck).")
 @click.option("--today", "today_s", default=None, help="Reference date for year-less dates like [11-03] (default: today).")
+@click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: only on a terminal).")
+@click.option("--resume", is_flag=True, help="Continue the last partial (killed or interrupted) run, without URLs; it finishes as that one run.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 @click.option("--redis", "redis_url", default=None, metavar="URL", help="Distributed crawl: publish the run in this Redis (redis://[:PASSWORD@]HOST:PORT/DB) for `govaudit worker`s; this process only writes the database. See docs/distributed.md.")
-def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, workers, ignore_robots, no_check_links, link_cache_hours, today_s, verbose, redis_url):
+def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, workers, ignore_robots, no_check_links, link_cache_hours, today_s, progress, resume, verbose, redis_url):
     """Crawl site roots (portal and unit subsites) into the database.
 
     Each URL is a site root; a page belongs to the most specific root.
@@ -85,10 +111,15 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
     \b
     Example:
         govaudit crawl --db site.db https://www.example.gov.cn/ https://jyj.example.gov.cn/
+        govaudit crawl --db site.db --resume      # after a kill or Ctrl-C
     """
     from crawler.runner import CrawlInputError, CrawlOptions, run_crawl
     from crawler.store import StoreError
 
+    if not urls and not resume:
+        fail("give at least one site root URL (or --resume to continue the last partial run)")
+    if resume and redis_url:
+        fail("--resume continues a single-process run; a distributed run resumes by restarting its workers")
     opts = CrawlOptions(
         max_depth=max_depth,
         max_pages=max_pages,
@@ -102,10 +133,18 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
         max_seconds=max_seconds,
         today=_date(today_s, "--today"),
         log_level="INFO" if verbose else "WARNING",
-        extra_settings={"GOVAUDIT_CHECK_LINKS": not no_check_links, "GOVAUDIT_LINK_CACHE_HOURS": link_cache_hours},
+        extra_settings={
+            "GOVAUDIT_CHECK_LINKS": not no_check_links,
+            "GOVAUDIT_LINK_CACHE_HOURS": link_cache_hours,
+            "GOVAUDIT_PROGRESS": _progress(progress, verbose),
+        },
     )
     try:
-        result = _crawl_distributed(db_path, list(urls), opts, redis_url) if redis_url else run_crawl(db_path, list(urls), opts)
+        with _lock(db_path, "crawl"):
+            if redis_url:
+                result = _crawl_distributed(db_path, list(urls), opts, redis_url)
+            else:
+                result = run_crawl(db_path, list(urls), opts, resume=resume)
     except (CrawlInputError, StoreError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
@@ -180,7 +219,8 @@ def audit(db_path, as_of_s, run_id, config_path, holidays_path):
         config_path = "govaudit.toml"
     try:
         config = load_config(config_path, holidays_path)
-        result = run_audit(db, as_of=_date(as_of_s, "--as-of") or dt.date.today(), crawl_run_id=run_id, config=config)
+        with _lock(db_path, "audit"):
+            result = run_audit(db, as_of=_date(as_of_s, "--as-of") or dt.date.today(), crawl_run_id=run_id, config=config)
     except (ConfigError, AuditError) as exc:
         fail(str(exc))
     click.echo(f"audit run {result.audit_run_id} of crawl run {result.crawl_run_id} as of {result.as_of}: {result.total} findings")
@@ -349,6 +389,137 @@ def sites_discover(url, out, force, timeout):
         + (f"; written to {out}" if out else ""),
         err=True,
     )
+
+
+def _run_config(config_path: str):
+    from audits.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+@cli.command("run")
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False), help="govaudit.toml listing the sites ([[site]]) and [run]/[crawl] settings.")
+@click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False), help="Database (default: [run].db, else govaudit.db next to the config).")
+@click.option("--out", default=None, type=click.Path(file_okay=False), help="Report directory (default: [run].out, else report/ next to the config).")
+@click.option("--log", "log_path", default=None, type=click.Path(dir_okay=False), help="Log file, appended (default: [run].log, else govaudit.log next to the config).")
+@click.option("--format", "fmts", type=click.Choice(["html", "md", "docx", "json"]), multiple=True, help="Report formats (default: [run].formats, else html and md).")
+@click.option("--fail-on", type=click.Choice(["veto", "major"]), default=None, help="Exit 1 when the audit finds findings this severe or worse.")
+@click.option("--as-of", "as_of_s", default=None, help="Judge as of this date (default: today).")
+@click.option("--today", "today_s", default=None, help="Reference date for year-less dates (default: today).")
+@click.option("--progress/--no-progress", default=None, help="Crawl progress on stderr (default: only on a terminal).")
+def run_cmd(config_path, db_path, out, log_path, fmts, fail_on, as_of_s, today_s, progress):
+    """The nightly run: crawl → audit → report for every site of the config.
+
+    \b
+    Exit codes: 0 ran; 1 ran and --fail-on matched; 2 could not run
+    (bad config, database in use or unusable). A short summary, new
+    vetoes first, goes to stdout; details go to the log file.
+
+    \b
+    Example:
+        govaudit run --config govaudit.toml --fail-on veto
+    """
+    from crawler.nightly import RunError, run_nightly
+
+    cfg = _run_config(config_path)
+    db = Path(db_path) if db_path else cfg.run_path("db", "govaudit.db")
+    log = Path(log_path) if log_path else cfg.run_path("log", "govaudit.log")
+    out_dir = Path(out) if out else cfg.run_path("out", "report")
+    formats = list(fmts) or cfg.run.get("formats") or ["html", "md"]
+    try:
+        result = run_nightly(
+            cfg, db_path=db, out_dir=out_dir, log_path=log, formats=formats,
+            as_of=_date(as_of_s, "--as-of"), today=_date(today_s, "--today"), progress=_progress(progress),
+        )
+    except RunError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; the crawl run is recorded as partial", EXIT_INTERRUPTED)
+    c, a = result.crawl, result.audit
+    sev = ", ".join(f"{a.by_severity.get(s, 0)} {s}" for s in ("veto", "major", "minor"))
+    click.echo(f"govaudit run: {len(cfg.sites)} sites; crawl run {c.run_id} {c.status} ({c.reason}), {c.pages} pages, {c.errors} errors; "
+               f"audit run {a.audit_run_id} as of {a.as_of}: {a.total} findings ({sev})")
+    for line in result.summary:
+        click.echo(line)
+    html = next((p for p in result.reports if p.suffix == ".html"), result.reports[0] if result.reports else None)
+    click.echo(f"report: {html}  log: {result.log_path}")
+    sys.exit(result.exit_code(fail_on))
+
+
+@cli.command()
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False), help="govaudit.toml listing the sites.")
+@click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False), help="Database (default: [run].db, else govaudit.db next to the config).")
+@click.option("--timeout", default=None, type=click.FloatRange(1, 120), help="Limit per home page, in seconds, redirects and body included (default: [probe].timeout, else 15).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only sites that failed (for cron mail).")
+def probe(config_path, db_path, timeout, quiet):
+    """Probe every site's home page once and record the result (schedule every 30 minutes).
+
+    The site-unreachable rule turns ≥ 5 % failed probes over 7 days into a veto.
+
+    \b
+    Example:
+        govaudit probe --config govaudit.toml --quiet
+    """
+    from crawler.nightly import RunError, site_roots
+    from crawler.probe import probe_all
+
+    cfg = _run_config(config_path)
+    try:
+        roots = site_roots(cfg)
+    except RunError as exc:
+        fail(str(exc))
+    db = _open(str(db_path or cfg.run_path("db", "govaudit.db")), create=True)
+    limit = timeout or float(cfg.probe.get("timeout", 15.0))
+    results = probe_all(db, roots, limit, int(cfg.probe.get("concurrency", 8)))
+    for p in results:
+        if quiet and p.ok:
+            continue
+        state = f"HTTP {p.status}" if p.status is not None and not p.error else (p.error or "")
+        click.echo(f"{'ok  ' if p.ok else 'DOWN'}  {p.root}  {state}  {p.elapsed:.2f} s")
+
+
+@cli.command()
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False, exists=True), help="govaudit.toml of the nightly run.")
+@click.option("--systemd", "kind", flag_value="systemd", help="systemd service + timer units instead of crontab lines.")
+@click.option("--cron", "kind", flag_value="cron", default=True, help="crontab lines (default).")
+@click.option("--at", "at", default="02:00", show_default=True, help="Time of the nightly run (HH:MM).")
+@click.option("--probe-every", default=30, show_default=True, type=click.IntRange(0, 720), help="Minutes between availability probes (0: none).")
+@click.option("--fail-on", type=click.Choice(["veto", "major"]), default="veto", show_default=True, help="Passed to 'govaudit run'.")
+@click.option("--install", is_flag=True, help="Install it: add to this user's crontab, or write the units and enable the timers.")
+@click.option("--unit-dir", type=click.Path(file_okay=False), default=None, help="Where --install --systemd writes units (default: ~/.config/systemd/user, /etc/systemd/system as root).")
+def schedule(config_path, kind, at, probe_every, fail_on, install, unit_dir):
+    """Print (or install) the schedule of the nightly run and the probes.
+
+    \b
+    Example:
+        govaudit schedule --config govaudit.toml            # crontab lines
+        govaudit schedule --config govaudit.toml --systemd  # service + timer units
+        govaudit schedule --config govaudit.toml --install
+    """
+    from crawler.schedule import ScheduleError, cron_lines, install_cron, install_systemd, systemd_units
+
+    _run_config(config_path)  # a schedule for a broken config would fail every night
+    try:
+        if kind == "systemd":
+            units = systemd_units(Path(config_path), at, probe_every, fail_on)
+            if install:
+                for path in install_systemd(units, Path(unit_dir) if unit_dir else None):
+                    click.echo(f"wrote {path}")
+                return
+            for name, text in units.items():
+                click.echo(f"# ---- {name}")
+                click.echo(text)
+        else:
+            text = cron_lines(Path(config_path), at, probe_every, fail_on)
+            if install:
+                install_cron(text)
+                click.echo("installed in this user's crontab:")
+            click.echo(text, nl=False)
+    except ScheduleError as exc:
+        fail(str(exc))
 
 
 def main() -> None:
