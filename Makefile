@@ -39,12 +39,14 @@ demo: setup
 	trap "kill $$pid 2>/dev/null" EXIT; \
 	for i in $$(seq 50); do [ "$$(wc -l < $(DEMO_DIR)/server.out)" -ge 4 ] && break; kill -0 $$pid 2>/dev/null || { cat $(DEMO_DIR)/server.err; exit 2; }; sleep 0.1; done; \
 	roots=$$(head -4 $(DEMO_DIR)/server.out); echo "demo site:" $$roots; \
-	$(BIN)/govaudit crawl --db $(DEMO_DIR)/demo.db $$roots; \
-	$(BIN)/govaudit audit --db $(DEMO_DIR)/demo.db; \
+	{ printf '[group]\nname = "青山县人民政府网站群"\n\n[run]\ndb = "demo.db"\nout = "report"\nlog = "govaudit.log"\nformats = ["html", "md", "docx"]\n'; \
+	  for r in $$roots; do printf '\n[[site]]\nroot = "%s"\n' "$$r"; done; } > $(DEMO_DIR)/govaudit.toml; \
+	$(BIN)/govaudit probe --config $(DEMO_DIR)/govaudit.toml; \
+	$(BIN)/govaudit run --config $(DEMO_DIR)/govaudit.toml; \
 	$(BIN)/govaudit findings --db $(DEMO_DIR)/demo.db --format jsonl --out $(DEMO_DIR)/findings.jsonl; \
 	$(BIN)/govaudit findings --db $(DEMO_DIR)/demo.db --format csv --out $(DEMO_DIR)/findings.csv; \
-	$(BIN)/govaudit report --db $(DEMO_DIR)/demo.db --format html --format md --format docx --out $(DEMO_DIR)/report; \
-	echo; echo "open $(DEMO_DIR)/report/report.html; annual-report drafts: $(DEMO_DIR)/report/annual-report-*.docx"
+	echo; echo "open $(DEMO_DIR)/report/report.html; annual-report drafts: $(DEMO_DIR)/report/annual-report-*.docx"; \
+	echo "nightly schedule for this config: $(BIN)/govaudit schedule --config $(DEMO_DIR)/govaudit.toml"
 
 test: setup
 	@$(BIN)/python -m pytest -q

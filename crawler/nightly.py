@@ -112,7 +112,8 @@ def _summary(db: Any, audit_run_id: int, result: NightlyResult) -> None:
     for c in sorted(new, key=lambda c: (SEVERITY_ORDER.get(c.severity, 9), c.rule, c.url)):
         if c.severity == "minor":
             continue
-        lines.append(f"  NEW {c.severity.upper():<5} {c.rule:<24} {c.url}  {c.message[:80]}")
+        message = c.message if len(c.message) <= 60 else c.message[:59] + "…"
+        lines.append(f"  NEW {c.severity.upper():<5} {c.rule:<24} {c.url}  {message}")
     shown = lines[:20]
     if len(lines) > 20:
         shown.append(f"  … and {len(lines) - 20} more new veto/major findings (see the report)")
