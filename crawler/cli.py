@@ -174,7 +174,7 @@ def _crawl_distributed(db_path, urls, opts, redis_url):
 
 
 @cli.command()
-@click.option("--redis", "redis_url", required=True, metavar="URL", help="The Redis of the crawl runs (redis://[:PASSWORD@]HOST:PORT/DB).")
+@click.option("--redis", "redis_url", required=True, metavar="URL", envvar="GOVAUDIT_REDIS_URL", help="The Redis of the crawl runs (redis://[:PASSWORD@]HOST:PORT/DB); default: $GOVAUDIT_REDIS_URL.")
 @click.option("--exit-when-idle", is_flag=True, help="Exit when there is no crawl run to work on (default: wait for the next one).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def worker(redis_url, exit_when_idle, verbose):

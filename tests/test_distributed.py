@@ -250,7 +250,12 @@ def test_not_a_redis_url():
 
 def test_worker_without_a_run_exits_when_asked(redis_url):
     proc = run("worker", "--redis", redis_url, "--exit-when-idle")
+    assert proc.stderr.startswith(f"govaudit worker: no crawl run to work on at Redis {redis_url[8:-2]}; exiting")
+    # the URL may come from the environment (systemd EnvironmentFile: no password on the command line)
+    proc = run("worker", "--exit-when-idle", env={**os.environ, "GOVAUDIT_REDIS_URL": redis_url})
     assert "no crawl run to work on" in proc.stderr
+    proc = run("worker", "--exit-when-idle", check=False, env={k: v for k, v in os.environ.items() if k != "GOVAUDIT_REDIS_URL"})
+    assert proc.returncode == 2 and "Missing option '--redis'" in proc.stderr
 
 
 def test_a_second_writer_on_the_same_redis_is_refused(redis_url, tmp_path):
