@@ -164,19 +164,19 @@ class SiteSpider(scrapy.Spider):
         )
 
     async def start(self):  # type: ignore[override]
-        for root in self.roots:
         resumed: list[scrapy.Request] = []
         if self.crawler.settings.getbool("GOVAUDIT_RESUME"):
             from crawler.resume import resume_requests
 
             # the stored pages first: they are the seen set, so roots already fetched are skipped
             resumed = list(resume_requests(self, self.crawler.settings.get("GOVAUDIT_DB_PATH"), self._setting("GOVAUDIT_RUN_ID")))
+        for root in self.roots:
             url = self._admit(root.url)
             if url:
                 yield self._request(url, 0, home=True)
-
         for request in resumed:
             yield request
+
     # -- callbacks ----------------------------------------------------------------
     def _base_row(self, request_url: str, meta: dict[str, Any]) -> dict[str, Any]:
         root = self.root_of(request_url)
