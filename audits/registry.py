@@ -16,6 +16,13 @@ from audits.rules import (
     normative_doc_incomplete,
     normative_doc_late,
 )
+from audits.rules import (
+    consultation_channel_missing,
+    service_guide_incomplete,
+    site_search_broken,
+    site_yearly_report_missing,
+    standard_catalog_missing,
+)
 
 RULES: tuple[Rule, ...] = (
     site_unreachable.RULE,
@@ -38,5 +45,10 @@ RULES: tuple[Rule, ...] = (
     hidden_link.RULE,
     interpretation_hard_to_read.RULE,
     privacy_exposed.RULE,
+    service_guide_incomplete.RULE,
+    consultation_channel_missing.RULE,
+    site_search_broken.RULE,
+    standard_catalog_missing.RULE,
+    site_yearly_report_missing.RULE,
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

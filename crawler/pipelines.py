@@ -10,6 +10,7 @@ import sqlite_utils
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import LinkCheckRecord, PageRecord
+from crawler.search import SearchProbeRecord
 from crawler.store import open_db
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,9 @@ class SQLitePipeline:
             self.checks.append({"run_id": self.run_id, **item.row})
             if len(self.checks) >= self.batch_size:
                 self.flush()
+            return item
+        if isinstance(item, SearchProbeRecord):  # a few per root, at the end of the crawl
+            self.db["search_probes"].insert({"run_id": self.run_id, **item.row})
             return item
         if not isinstance(item, PageRecord):
             return item

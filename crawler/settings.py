@@ -58,6 +58,7 @@ GOVAUDIT_CHECK_BACKOFF = 2.0  # seconds before the first re-check, doubled each 
 GOVAUDIT_CHECK_MAXSIZE = 2 * 1024 * 1024  # body limit of a GET check
 GOVAUDIT_LINK_CACHE_HOURS = 72  # an outside link that answered well is not rechecked for this long
 GOVAUDIT_MAX_CHECKS = 100000
+GOVAUDIT_SEARCH_PROBES = 3  # article titles submitted to each site's search box at the end (0: none)
 GOVAUDIT_INCREMENTAL = True  # send the last run's validators; reuse the facts of pages answered 304
 CONCURRENT_ITEMS = 20
 GOVAUDIT_PROGRESS = False  # progress on stderr (the CLI turns it on for terminals)

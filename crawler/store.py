@@ -213,6 +213,28 @@ def m007_resume(db: sqlite_utils.Database) -> None:
     db["pages"].add_column("pagination_json", str)  # next pages found on a list page
 
 
+@crawl_migrations()
+def m008_services_search(db: sqlite_utils.Database) -> None:
+    # 办事指南 / 标准目录 labels and forms (crawler/extract/labels.py, forms.py): set on few pages,
+    # so partial indexes let the rules reach them without reading the wide page rows
+    db["pages"].add_column("labels_json", str)
+    db["pages"].add_column("forms_json", str)  # home pages, and pages holding a message form
+    db.execute("CREATE INDEX idx_pages_labels ON pages(run_id, root) WHERE labels_json IS NOT NULL")
+    db["link_checks"].add_column("labels_json", str)  # a guide page on another host (one hop)
+    # the site search tried with titles of articles the crawl found (crawler/search.py)
+    db["search_probes"].create(
+        {
+            "run_id": int, "root": str, "form_page": str, "action": str, "method": str, "field": str,
+            "query": str, "article_url": str, "request_url": str, "status": int, "error": str,
+            "final_url": str, "redirect_chain_json": str, "content_type": str, "title": str,
+            "links_json": str, "text_hits": int, "empty_marker": str, "body_head": str,
+            "elapsed": float, "probed_at": str,
+        },
+    )
+    db["search_probes"].create_index(["run_id", "root"])
+
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:

@@ -196,9 +196,27 @@ def _scorecard(findings: list[dict[str, Any]], rule_status: dict[str, str]) -> l
         item("互动回应差", ["mailbox-unanswered", "consultation-channel-missing"], veto_of("mailbox-unanswered", "consultation-channel-missing"),
              "未发现超过 3 个月未回应的留言，有咨询建言渠道")
     )
-    items.append(item("服务不实用", ["service-guide-incomplete"], veto_of("service-guide-incomplete"), "办事指南要素未达否决线"))
+    items.append(_service_item(by_rule.get("service-guide-incomplete", []), item))
     items.append(item("政务新媒体不更新", ["newmedia-stale"], veto_of("newmedia-stale"), "政务新媒体 2 周内有更新"))
     return items
+
+
+def _service_item(found: list[dict[str, Any]], item: Any) -> VetoItem:
+    """服务不实用: no 办事服务 at all (a veto finding), or enough guides missing enough element classes
+    (rules.md: ≥ veto_min_missing classes in ≥ veto_min_guides guides; the thresholds travel in the evidence)."""
+    rules = ["service-guide-incomplete"]
+    no_service = [f for f in found if f["severity"] == "veto"]
+    guides = [f for f in found if f["severity"] != "veto"]
+    ev = guides[0]["evidence"] if guides else {}
+    min_missing, min_guides = int(ev.get("veto_min_missing", 4)), int(ev.get("veto_min_guides", 5))
+    serious = [f for f in guides if len(f["evidence"].get("missing") or []) >= min_missing]
+    reasons = [f["message"] for f in no_service[:1]]
+    if len(serious) >= min_guides:
+        reasons.append(f"缺少 {min_missing} 类及以上要素的办事指南 {len(serious)} 份（≥{min_guides}）")
+    if reasons:
+        return VetoItem("服务不实用", "triggered", "；".join(reasons), rules, [f["ref"] for f in no_service + (serious if len(serious) >= min_guides else [])])
+    return item("服务不实用", rules, [],
+                f"缺少 {min_missing} 类及以上要素的办事指南 {len(serious)} 份，未达否决线（{min_guides} 份）")
 
 
 # --- columns --------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 from tests.site.disclosure import interpretations
 from tests.site.model import column_items
 from tests.site.server import FixtureSite
+from tests.site.services import GUIDES, expected_service_findings
 
 pytestmark = pytest.mark.e2e
 
@@ -88,10 +89,31 @@ def test_exact_timeliness_findings(site, crawled):
         ("annual-report-missing", w),  # 卫生健康局: no report at all
         ("annual-report-late", p + "jyj/art/2026/2/20/art_1203_5325.html"),  # 2月20日 > 1月31日
         ("annual-report-inconsistent", p + "jyj/art/2026/2/20/art_1203_5325.html"),  # R1: 11+0 ≠ 10+0
+        # 办事服务, 咨询, 搜索, 标准目录, 网站年度报表 (tests/site/services.py, SPEC.md)
+        ("service-guide-incomplete", site.url("127.0.0.1", next(g for g in GUIDES if g.key == "g3").path(T))),  # 4 classes missing
+        ("dead-link", p + "bsfw/files/g3_sqb.doc"),  # that guide's 申请表 download
+        ("consultation-channel-missing", site.jyj),  # no 咨询/建言 channel
+        ("consultation-channel-missing", w + "jzxx/index.shtml"),  # 局长信箱 loads, its 我要写信 page does not
+        ("dead-link", w + "jzxx/write.shtml"),  # ... that 我要写信 page
+        ("site-search-broken", site.jyj),  # the engine answers 共找到 0 条 for exact titles
+        ("site-search-broken", w),  # no search box
+        ("standard-catalog-missing", p + "jcgk/"),  # 公共资源交易, 税收管理 (newer names 国土空间规划… count)
+        ("standard-catalog-missing", p + "jcgk/jy/"),  # 就业 catalog without 公开时限 and 公开渠道
+        ("site-yearly-report-missing", site.jyj),  # only the year-before-last 报表
+        ("site-yearly-report-missing", w),  # none
     }
     assert _pairs(findings) == expected
     sev = {f["url"]: f["severity"] for f in findings if f["rule"] == "dead-link"}
-    assert sev == {site.scj: "major", p + "xwzx/bdyw/202001/t20200101_0001.html": "minor", f"http://127.0.0.4:{site.port}/bc/": "major"}
+    assert sev == {site.scj: "major", p + "xwzx/bdyw/202001/t20200101_0001.html": "minor", f"http://127.0.0.4:{site.port}/bc/": "major",
+                   p + "bsfw/files/g3_sqb.doc": "minor", site.wjj + "jzxx/write.shtml": "minor"}
+
+
+def test_service_findings_match_the_fixture_model(site, crawled):
+    _, findings = crawled
+    rules = {r for r, _, _ in expected_service_findings(T)} - {"dead-link"}
+    want = {(r, site.url(h, path)) for r, h, path in expected_service_findings(T)}
+    assert want <= _pairs(findings)
+    assert {(f["rule"], f["url"]) for f in findings if f["rule"] in rules} == {x for x in want if x[0] in rules}
 
 
 def test_near_misses_are_not_findings(site, crawled):

@@ -38,6 +38,11 @@ def _site(f: Facts, today: dt.date, run: int) -> None:
         {"title": EVIL_ITEM, "url": "javascript:alert(2)"},
     )
     f.column(ROOT + "ztzl/", "专题专栏", [dt.date(2019, 5, 1)])  # exempt
+    # a working 在线咨询 channel and 办事服务 entry (else consultation-channel-missing and
+    # service-guide-incomplete would veto the portal)
+    for path, anchor in (("zxzx/", "在线咨询"), ("bsfw/", "办事服务")):
+        f.page(ROOT + path)
+        f.db["links"].insert({"run_id": f.run_id, "source": ROOT, "target": ROOT + path, "anchor": anchor, "kind": "page"})
     # a dead link on the home page (major) and one on an article (minor)
     f.page(ROOT + "gone.html", status=404)
     f.link(ROOT, ROOT + "gone.html")

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from parsel import Selector
 
+from crawler.extract.forms import extract_forms
+from crawler.extract.labels import extract_labels
 from crawler.extract.links import Link, extract_links
 from crawler.extract.lists import ListItem, extract_list_items, extract_pagination, has_empty_marker
 from crawler.extract.page import PageFacts, extract_page
@@ -21,6 +23,8 @@ class Extracted:
     empty_marker: str | None = None
     body_head: str = ""
     text_len: int = 0
+    forms: list[dict] = field(default_factory=list)  # search box, message forms (forms.py)
+    labels: list[str] | None = None  # field labels of a guide / catalog page (labels.py), else None
 
 
 def visible_text(sel: Selector) -> str:
@@ -38,6 +42,8 @@ def extract_all(text: str, url: str, today: dt.date, is_home: bool) -> Extracted
         out.items = extract_list_items(sel, url, today)
     body = visible_text(sel)
     out.body_head, out.text_len = body[:600], len(body)
+    out.forms = extract_forms(sel, url)
+    out.labels = extract_labels(sel, body, facts.title)
     if not facts.is_article and not is_home:
         out.empty_marker = has_empty_marker(body)
         out.pagination = extract_pagination(sel, text, url)

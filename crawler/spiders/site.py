@@ -28,6 +28,7 @@ from crawler.extract.bundle import Extracted, extract_all, visible_text
 from crawler.extract.dates import find_dates
 from crawler.extract.links import dedupe_key, strip_session
 from crawler.items import LinkCheckRecord, PageRecord
+from crawler.search import ServiceFacts
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _ANY_DAY = dt.date(2100, 1, 1)  # reference date when only "is there a date?" matters
@@ -80,7 +81,7 @@ def _redirect_error(chain: list[str]) -> str:
     return f"too many redirects ({len(chain) - 1})"
 
 
-class SiteSpider(scrapy.Spider):
+class SiteSpider(ServiceFacts, scrapy.Spider):
     name = "site"
 
     def __init__(self, roots: list[str], today: str | None = None, **kwargs: Any) -> None:
@@ -230,7 +231,7 @@ class SiteSpider(scrapy.Spider):
                     conn.close()
         return self.link_cache
 
-    def _check_links(self, links: list[Any], from_home: bool):
+    def _check_links(self, links: list[Any], from_home: bool, guide_source: bool = False):
         if not self.crawler.settings.getbool("GOVAUDIT_CHECK_LINKS"):
             return
         for lk in links:
@@ -246,7 +247,9 @@ class SiteSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("govaudit/checks/skipped_long_url")
                 yield LinkCheckRecord(row={"url": url[:4096], "error": f"skipped: URL of {len(url)} characters", "checked_at": _now(), "attempts": 0})
                 continue
-            cached = None if from_home else self._load_cache().get(url)
+            # a guide on another host (crawler/search.py) is read every time: never from the cache
+            guide = lk.kind == "page" and self._guide_check(url, lk.anchor, guide_source)
+            cached = None if from_home or guide else self._load_cache().get(url)
             if cached:
                 self.cached_only.add(url)
                 self.crawler.stats.inc_value("govaudit/checks/from_cache")
@@ -320,6 +323,7 @@ class SiteSpider(scrapy.Spider):
             sel = Selector(text=response.text)
             values["body_head"] = visible_text(sel)[:600]
             values["title"] = " ".join((sel.xpath("//title/text()").get() or "").split())[:500]
+            values["labels_json"] = self._check_labels(meta["ga_check"], sel, values["title"])
         yield self._check_row(meta, **values)
 
     def on_check_error(self, failure: Failure):
@@ -439,6 +443,7 @@ class SiteSpider(scrapy.Spider):
             main_text=facts.main_text[: self._setting("GOVAUDIT_MAX_TEXT")] if facts.is_article else None,
         )
         root = self.root_of(response.url)
+        self._note_services(row, meta, ex, root)  # labels, forms, search box, titles (crawler/search.py)
         record_items = bool(column_url or meta.get("ga_home") or items)
         yield PageRecord(
             row=row,
@@ -463,7 +468,7 @@ class SiteSpider(scrapy.Spider):
             meta_column_type=facts.meta.get("ColumnType") or None,
             empty_marker=empty if not items else None,
         )
-        yield from self._check_links(links, bool(meta.get("ga_home")))
+        yield from self._check_links(links, bool(meta.get("ga_home")), self._guide_source(ex))
         depth = meta.get("ga_depth", 0)
         for url in pagination:
             if self.root_of(url) is root:

@@ -1117,7 +1117,13 @@ def _build_raw(today: dt.date) -> dict[str, dict[str, Page]]:
         import disclosure as _disclosure  # type: ignore[no-redef]
     portal.update(_disclosure.portal_pages(today))
     portal.update(_disclosure.jyj_pages(today))
-    return {PORTAL_HOST: portal, WJJ_HOST: _wjj_pages(today)}
+    site = {PORTAL_HOST: portal, WJJ_HOST: _wjj_pages(today)}
+    try:  # 办事服务, 咨询, 站内搜索, 标准目录, 网站年度报表 (tests/site/services.py)
+        from . import services as _services
+    except ImportError:  # executed as a plain script
+        import services as _services  # type: ignore[no-redef]
+    _services.install(site, today)
+    return site
 
 
 def build_site(today: dt.date, port: int | None = None) -> dict[str, dict[str, Page]]:

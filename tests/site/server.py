@@ -27,7 +27,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 try:
     from . import model as _model
+    from . import services as _services
 except ImportError:  # executed as a plain script: python tests/site/server.py
+    import services as _services  # type: ignore[no-redef]
     import model as _model  # type: ignore[no-redef]
 
 Page = _model.Page
@@ -184,6 +186,9 @@ class FixtureSite:
     def _resolve(self, host: str, target: str) -> Page:
         parts = urlsplit(target)
         path = unquote(_JSESSION_RE.sub("", parts.path)) or "/"
+        page = _services.dynamic(host, path, parts.query, self.today)  # the site search engines
+        if page is not None:
+            return page
         if host == PORTAL_HOST:
             if path == "/scj" or path.startswith("/scj/"):
                 return self._unavailable
