@@ -235,6 +235,12 @@ def m008_services_search(db: sqlite_utils.Database) -> None:
 
 
 
+@crawl_migrations()
+def m010_services_check_labels(db: sqlite_utils.Database) -> None:
+    # outside guide pages (link checks that kept labels): reached without reading every check of a run
+    db.execute("CREATE INDEX idx_link_checks_labels ON link_checks(run_id) WHERE labels_json IS NOT NULL")
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:

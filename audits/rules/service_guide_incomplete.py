@@ -68,19 +68,25 @@ def guides(ctx: SiteContext, p: Params) -> list[dict]:
         n = sum(v is not None for v in found.values())
         if (named and n >= 1) or n >= p.min_classes_for_guide:
             out.append({"url": r["url"], "title": r["article_title"] or r["title"], "found": found, "labels": labels, "page": None, "host": "site"})
-    # outside guides, one hop: link checks that kept labels, linked from this root's pages
-    for r in ctx.query(
-        "SELECT lc.url, lc.title, lc.labels_json, min(l.source) AS source, min(l.anchor) AS anchor FROM link_checks lc "
-        "JOIN links l ON l.run_id = lc.run_id AND l.target = lc.url "
-        "JOIN pages p ON p.run_id = l.run_id AND p.url = l.source AND p.root = ? "
-        "WHERE lc.run_id = ? AND lc.labels_json IS NOT NULL GROUP BY lc.url",
-        [ctx.root, ctx.run_id],
-    ):
-        labels = S.load_json(r["labels_json"], [])
-        found = S.match_labels(labels, classes)
-        n = sum(v is not None for v in found.values())
-        if (_named_guide(r["title"], r["anchor"]) and n >= 1) or n >= p.min_classes_for_guide:
-            out.append({"url": r["url"], "title": r["title"] or r["anchor"], "found": found, "labels": labels, "page": r["source"], "host": "outside"})
+    # outside guides, one hop: link checks that kept labels (a partial index), then who links them
+    checks = {r["url"]: r for r in ctx.query(
+        "SELECT url, title, labels_json FROM link_checks WHERE run_id = ? AND labels_json IS NOT NULL", [ctx.run_id])}
+    targets = list(checks)
+    for i in range(0, len(targets), 400):
+        chunk = targets[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        for r in ctx.query(
+            "SELECT l.target, min(l.source) AS source, min(l.anchor) AS anchor FROM links l "
+            "JOIN pages p ON p.run_id = l.run_id AND p.url = l.source AND p.root = ? "
+            f"WHERE l.run_id = ? AND l.target IN ({marks}) GROUP BY l.target",
+            [ctx.root, ctx.run_id, *chunk],
+        ):
+            check = checks[r["target"]]
+            labels = S.load_json(check["labels_json"], [])
+            found = S.match_labels(labels, classes)
+            n = sum(v is not None for v in found.values())
+            if (_named_guide(check["title"], r["anchor"]) and n >= 1) or n >= p.min_classes_for_guide:
+                out.append({"url": r["target"], "title": check["title"] or r["anchor"], "found": found, "labels": labels, "page": r["source"], "host": "outside"})
     return out
 
 

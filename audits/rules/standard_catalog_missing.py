@@ -52,25 +52,25 @@ def applies(ctx: SiteContext, p: Params) -> tuple[bool, str]:
     return False, f"{kind} ({source})"
 
 
-def _sections(ctx: SiteContext, section_words: tuple[str, ...]) -> list[dict[str, Any]]:
+def _sections(ctx: SiteContext, section_words: tuple[str, ...], columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     home = S.home_links(ctx, ("page",))
     hubs = [lk["target"] for lk in home if S.has_any(lk["anchor"], _DISCLOSURE_WORDS)]
     cands: dict[str, dict[str, Any]] = {}
     for lk in home + S.links_from_pages(ctx, list(dict.fromkeys(hubs)), ("page",)):
         if S.has_any(lk["anchor"], section_words):
             cands.setdefault(lk["target"], {"url": lk["target"], "name": lk["anchor"], "found_by": "link"})
-    for c in ctx.columns():
+    for c in columns:
         if S.has_any(c.get("name"), section_words):
             cands.setdefault(c["url"], {"url": c["url"], "name": c["name"], "found_by": "column"})
     crawled = {r["url"]: r for r in ctx.pages_in(list(cands))}
     return [c for u, c in cands.items() if u in crawled and not crawled[u].get("error") and (crawled[u].get("status") or 0) < 400]
 
 
-def _domains_under(ctx: SiteContext, section: dict[str, Any], domains: list[tuple[str, tuple[str, ...]]]) -> dict[str, dict[str, Any]]:
+def _domains_under(ctx: SiteContext, section: dict[str, Any], domains: list[tuple[str, tuple[str, ...]]], columns: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     url = section["url"]
     names = [(lk["anchor"], lk["target"], lk["kind"]) for lk in S.links_from_pages(ctx, [url]) if lk["target"] != url]
     prefix = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
-    names += [(c["name"], c["url"], "page") for c in ctx.columns() if c["url"] != url and c["url"].startswith(prefix)]
+    names += [(c["name"], c["url"], "page") for c in columns if c["url"] != url and c["url"].startswith(prefix)]
     out: dict[str, dict[str, Any]] = {}
     for canonical, variants in domains:
         for anchor, target, kind in names:
@@ -111,7 +111,8 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     domains = S.variants(p.domains)
     elements = S.variants(p.elements)
     section_words = words(p.section_words, S.CATALOG_SECTION_WORDS)
-    scored = [(s, _domains_under(ctx, s, domains)) for s in _sections(ctx, section_words)]
+    columns = ctx.columns()
+    scored = [(s, _domains_under(ctx, s, domains, columns)) for s in _sections(ctx, section_words, columns)]
     if not scored:
         S.require_home_links(ctx)
         yield Finding(
