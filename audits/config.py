@@ -67,6 +67,7 @@ CRAWL_KEYS: dict[str, type] = {
     "max_depth": int, "max_pages": int, "max_time": int, "timeout": float, "retries": int,
     "concurrency": int, "per_host": int, "delay": float, "obey_robots": bool,
     "check_links": bool, "link_cache_hours": float, "full": bool,
+    "render": bool, "render_pages": int, "render_timeout": float, "render_patterns": list, "newmedia_hosts": list,
 }
 RUN_KEYS: dict[str, type] = {"db": str, "out": str, "log": str, "formats": list}
 PROBE_KEYS: dict[str, type] = {"timeout": float, "concurrency": int}

@@ -48,3 +48,17 @@ class Rule:
 
 class NotApplicable(Exception):
     """Raised by a check when the rule does not apply to this site (no input for it)."""
+
+
+class NotChecked(Exception):
+    """Raised by a check, after yielding what it could judge, for the subjects it could not.
+
+    ``subjects`` maps each subject (a column, account or mailbox URL) to why, e.g. its page
+    needed a browser and none was available.  The runner keeps the findings, and the rule's
+    result says ``not_checked`` (when nothing else was found) with these subjects, instead
+    of a guess such as "empty" or "stale".
+    """
+
+    def __init__(self, subjects: dict[str, str]) -> None:
+        super().__init__(f"{len(subjects)} subject(s) not checked")
+        self.subjects = subjects

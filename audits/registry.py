@@ -23,6 +23,7 @@ from audits.rules import (
     site_yearly_report_missing,
     standard_catalog_missing,
 )
+from audits.rules import mailbox_slow, mailbox_unanswered, newmedia_stale, newmedia_unreachable
 
 RULES: tuple[Rule, ...] = (
     site_unreachable.RULE,
@@ -34,6 +35,10 @@ RULES: tuple[Rule, ...] = (
     normative_doc_expired.RULE,
     interpretation_missing.RULE,
     interpretation_late.RULE,
+    mailbox_unanswered.RULE,
+    mailbox_slow.RULE,
+    newmedia_stale.RULE,
+    newmedia_unreachable.RULE,
     annual_report_missing.RULE,
     annual_report_late.RULE,
     annual_report_inconsistent.RULE,

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from audits.config import Config
 from audits.context import SiteContext
-from audits.model import Finding, NotApplicable, Rule
+from audits.model import Finding, NotApplicable, NotChecked, Rule
 from audits.registry import RULES
 from crawler.store import now_iso
 
@@ -108,15 +108,20 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
             rows: list[dict[str, Any]] = []
             status, error, params_by_site = "pass", None, {}
             applicable = 0
+            unchecked: dict[str, dict[str, str]] = {}  # root -> {subject: why it could not be judged}
             for root in roots:
                 ctx = contexts[root]
                 params = config.params_for(rule, root)
                 params_by_site[root] = dataclasses.asdict(params)
+                found: list[Finding] = []
                 try:
-                    found = list(rule.check(ctx, params))
+                    for f in rule.check(ctx, params):
+                        found.append(f)
                     applicable += 1
                 except NotApplicable:
                     continue
+                except NotChecked as exc:  # what it judged stays; what it could not is said, not guessed
+                    unchecked[root] = exc.subjects
                 except Exception as exc:  # one broken rule must not sink the audit
                     error = f"{type(exc).__name__}: {exc}"
                     errors[rule.id] = error
@@ -128,6 +133,8 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
                 status = "error"
             elif rows:
                 status = "fail"
+            elif unchecked:
+                status = "not_checked"
             elif not applicable:
                 status = "not_applicable"
             if rows:
@@ -142,6 +149,7 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
                     "n_findings": len(rows),
                     "params_json": json.dumps(params_by_site, ensure_ascii=False),
                     "error": error,
+                    "not_checked_json": json.dumps(unchecked, ensure_ascii=False) if unchecked else None,
                 }
             )
         try:  # statistics for the report writer (site_year_stats); never sinks the audit
@@ -150,6 +158,13 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
             write_stats(db, audit_run_id, run["id"], roots, as_of, config)
         except Exception as exc:
             errors["site_year_stats"] = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        try:  # letters per mailbox and year (mailbox_stats), for the reports; never sinks the audit
+            from audits.mailbox_stats import write_mailbox_stats
+
+            write_mailbox_stats(db, audit_run_id, run["id"], roots, as_of, config)
+        except Exception as exc:
+            errors["mailbox_stats"] = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
         db["audit_runs"].update(audit_run_id, {"finished_at": now_iso()})
         try:  # rectification tracking: new / open / fixed since the site's previous audit

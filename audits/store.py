@@ -83,3 +83,29 @@ def m002_site_year_stats(db: sqlite_utils.Database) -> None:
         },
         pk=("audit_run_id", "site", "year"),
     )
+
+
+@audit_migrations()
+def m004_interaction_mailbox_stats(db: sqlite_utils.Database) -> None:
+    """Subjects a rule could not judge (a page only a browser could fill), and the letters statistics."""
+    db["rule_results"].add_column("not_checked_json", str)  # {site: {subject: why}}
+    # per audit run, site, mailbox and year of receipt (audits/mailbox_stats.py): for the reports
+    db["mailbox_stats"].create(
+        {
+            "audit_run_id": int,
+            "site": str,
+            "mailbox_url": str,  # "" for letters whose mailbox is not known (a letter page found alone)
+            "mailbox_name": str,
+            "year": int,
+            "received": int,  # letters received that year
+            "answered": int,  # of those, answered (a reply date, or a status saying so)
+            "unanswered": int,
+            "answered_with_date": int,  # answered letters whose reply date is stated
+            "median_reply_workdays": float,
+            "max_reply_workdays": int,
+            "over_limit": int,  # answered later than the working-day limit, or still unanswered past it
+            "limit_workdays": int,
+            "worst_letter_url": str,
+        },
+        pk=("audit_run_id", "site", "mailbox_url", "year"),
+    )

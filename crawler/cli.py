@@ -103,7 +103,12 @@ def cli() -> None:
 @click.option("--resume", is_flag=True, help="Continue the last partial (killed or interrupted) run, without URLs; it finishes as that one run.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 @click.option("--redis", "redis_url", default=None, metavar="URL", help="Distributed crawl: publish the run in this Redis (redis://[:PASSWORD@]HOST:PORT/DB) for `govaudit worker`s; this process only writes the database. See docs/distributed.md.")
-def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, workers, ignore_robots, no_check_links, link_cache_hours, today_s, progress, resume, verbose, redis_url):
+@click.option("--render/--no-render", default=True, show_default=True, help="Render the pages only a browser can fill (script-filled lists, new-media accounts) in headless Chromium ($GOVAUDIT_CHROMIUM or /usr/bin/chromium).")
+@click.option("--render-pages", default=2, show_default=True, type=click.IntRange(1, 16), help="Browser pages rendering at once (one browser for the crawl).")
+@click.option("--render-timeout", default=20.0, show_default=True, type=click.FloatRange(1, 300), help="Seconds before a render counts as failed.")
+@click.option("--render-pattern", "render_patterns", multiple=True, metavar="REGEX", help="Always render URLs matching this regular expression (repeatable).")
+@click.option("--newmedia-host", "newmedia_hosts", multiple=True, metavar="HOST", help="A host whose linked pages are new-media accounts, besides 微信/微博/抖音/头条… (repeatable).")
+def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, workers, ignore_robots, no_check_links, link_cache_hours, today_s, progress, resume, verbose, redis_url, **rendering):
     """Crawl site roots (portal and unit subsites) into the database.
 
     Each URL is a site root; a page belongs to the most specific root.
@@ -139,6 +144,14 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
             "GOVAUDIT_PROGRESS": _progress(progress, verbose),
         },
     )
+    from crawler.render import render_settings
+
+    try:  # rendering and new-media accounts (crawler/render.py, crawler/interaction.py)
+        opts.extra_settings.update(render_settings(
+            rendering["render"], rendering["render_pages"], rendering["render_timeout"],
+            rendering["render_patterns"], rendering["newmedia_hosts"]))
+    except ValueError as exc:
+        fail(str(exc))
     try:
         with _lock(db_path, "crawl"):
             if redis_url:
@@ -150,6 +163,10 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
     except KeyboardInterrupt:
         fail("interrupted; the run is recorded as partial", EXIT_INTERRUPTED)
     click.echo(f"crawl run {result.run_id}: {result.status} ({result.reason}), {result.pages} pages, {result.errors} errors")
+    from crawler.interaction_store import render_note
+
+    for line in render_note(_open(db_path), result.run_id):  # pages only a browser could read, not rendered
+        click.echo(f"govaudit: warning: {line}" if not line.startswith(" ") else line, err=True)
     bad_root = None
     for r in result.roots:
         state = r["home_error"] or f"HTTP {r['home_status']}"

@@ -67,6 +67,13 @@ def crawl_options(cfg: Config, today: dt.date | None, log_file: Path | None, pro
     }
     if c.get("full"):
         extra["GOVAUDIT_INCREMENTAL"] = False
+    from crawler.render import render_settings
+
+    try:
+        extra.update(render_settings(c.get("render", True), c.get("render_pages", 2), float(c.get("render_timeout", 20.0)),
+                                     [str(p) for p in c.get("render_patterns", [])], [str(h) for h in c.get("newmedia_hosts", [])]))
+    except ValueError as exc:
+        raise RunError(f"{cfg.source}: [crawl] {exc}") from None
     if log_file is not None:
         extra.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True)
     return CrawlOptions(

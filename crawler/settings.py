@@ -63,3 +63,11 @@ GOVAUDIT_INCREMENTAL = True  # send the last run's validators; reuse the facts o
 CONCURRENT_ITEMS = 20
 GOVAUDIT_PROGRESS = False  # progress on stderr (the CLI turns it on for terminals)
 GOVAUDIT_PROGRESS_INTERVAL = 0.0  # seconds between updates; 0: 0.5 on a terminal, 10 otherwise
+# pages only a browser can fill, and new-media accounts (crawler/render.py, crawler/interaction.py)
+GOVAUDIT_RENDER = True  # render when the static HTML needs it (False: record those pages as not rendered)
+GOVAUDIT_RENDER_PAGES = 2  # browser pages rendering at once; one browser per crawl
+GOVAUDIT_RENDER_TIMEOUT = 20.0
+GOVAUDIT_RENDER_HOSTS: list[str] = []  # besides crawler.render.RENDER_HOSTS
+GOVAUDIT_RENDER_PATTERNS: list[str] = []  # URL regular expressions always rendered
+GOVAUDIT_NEWMEDIA_HOSTS: list[str] = []  # besides crawler.extract.newmedia.NEWMEDIA_HOSTS
+GOVAUDIT_CHROMIUM = None  # path; default $GOVAUDIT_CHROMIUM, else /usr/bin/chromium

@@ -234,6 +234,41 @@ def m008_services_search(db: sqlite_utils.Database) -> None:
     db["search_probes"].create_index(["run_id", "root"])
 
 
+@crawl_migrations()
+def m009_interaction_newmedia(db: sqlite_utils.Database) -> None:
+    # pages only a browser can fill (crawler/render.py): why, and how the render went
+    for table in ("pages", "link_checks"):
+        db[table].add_column("render_reason", str)
+        db[table].add_column("render_status", str)  # ok | failed | unavailable | off
+        db[table].add_column("render_error", str)
+        db[table].add_column("render_ms", int)
+    db["pages"].add_column("letters_json", str)  # letters read on a mailbox list page or a letter's page
+    db["link_checks"].add_column("newmedia_json", str)  # an account page: platform, name, newest post
+    db.execute("CREATE INDEX idx_pages_letters ON pages(run_id) WHERE letters_json IS NOT NULL")
+    db.execute("CREATE INDEX idx_pages_render ON pages(run_id, root) WHERE render_reason IS NOT NULL")
+    # made from the above when a run finishes (crawler/interaction_store.py)
+    db["letters"].create(
+        {
+            "run_id": int, "url": str, "root": str, "mailbox_url": str, "mailbox_name": str, "list_page": str,
+            "position": int, "subject": str, "received": str, "received_text": str, "replied": str,
+            "replied_text": str, "unit": str, "status": str, "status_text": str, "source": str,
+            "list_render_status": str,
+        },
+        pk=("run_id", "url"),
+    )
+    db["letters"].create_index(["run_id", "root"])
+    db["newmedia_accounts"].create(
+        {
+            "run_id": int, "root": str, "url": str, "platform": str, "anchor": str, "listed_on": str,
+            "linking_pages": int, "name": str, "status": int, "error": str, "final_url": str,
+            "newest_post": str, "newest_post_text": str, "posts_dated": int, "render_reason": str,
+            "render_status": str, "render_error": str, "checked_at": str,
+        },
+        pk=("run_id", "root", "url"),
+    )
+    db["newmedia_accounts"].create_index(["url", "run_id"])  # an account's history across runs
+
+
 
 @crawl_migrations()
 def m010_services_check_labels(db: sqlite_utils.Database) -> None:
@@ -337,6 +372,9 @@ def start_run(db: sqlite_utils.Database, roots: list[str], settings: dict[str, A
 def finish_run(
     db: sqlite_utils.Database, run_id: int, status: str, reason: str, stats: dict[str, Any]
 ) -> None:
+    from crawler.interaction_store import materialize
+
+    materialize(db, run_id)  # the run's letters and new-media accounts tables (never raises)
     counts = next(
         db.query(
             "SELECT count(*) AS pages, sum(error IS NOT NULL OR status >= 400) AS errors "

@@ -499,12 +499,11 @@ def _statistics(db: sqlite_utils.Database, audit: dict[str, Any], crawl: dict[st
             col_docs.append({"column": name, "count": n, "figure": figs.add(f"栏目“{name}”本年发布信息", n, "条", col_sql.format(name=_lit(name)))})
         for key in ("articles", "formed", "published", "on_time", "late", "unknown", "valid", "invalid", "expired", "policy", "interpreted", "two_way", "coverage", "interps"):
             ids[key] = None
-    letters_note = "互动交流（领导信箱、咨询投诉）的来信和答复数量尚未采集：待信箱检查（mailbox-* 规则）提供 letters 表后自动填入。"
-    if _has_table(db, "letters"):
-        letters_note = "数据库中已有 letters 表，但本版本报告尚未读取，请按需从 Datasette（govaudit serve）中查询。"
-    ids["letters_received"] = figs.add("互动交流：本年收到来信", None, "件", "", note=letters_note)
-    ids["letters_answered"] = figs.add("互动交流：本年已答复来信", None, "件", "", note=letters_note)
-    return {"source": source, "notes": notes, "column_docs": col_docs, "ids": ids}
+    from reports.letters import letter_figures  # letters per mailbox (audits/mailbox_stats.py)
+
+    letter_ids = letter_figures(db, audit["id"], site, year, figs, _lit)
+    ids["letters_received"], ids["letters_answered"] = letter_ids[0], letter_ids[1]
+    return {"source": source, "notes": notes, "column_docs": col_docs, "ids": ids, "letter_ids": letter_ids}
 
 
 def _table2(ids: dict[str, str | None], figs: _Figures) -> list[dict[str, Any]]:
@@ -609,7 +608,7 @@ def _site_annual(db: sqlite_utils.Database, model: ReportModel, site_report: Any
     stat_groups = [
         {"title": "规范性文件公开情况", "figures": [ids[k] for k in ("formed", "published", "on_time", "late", "unknown", "valid", "invalid", "expired") if ids.get(k)]},
         {"title": "政策解读情况", "figures": [ids[k] for k in ("policy", "interpreted", "two_way", "coverage", "interps") if ids.get(k)]},
-        {"title": "互动交流情况", "figures": [ids["letters_received"], ids["letters_answered"]]},
+        {"title": "互动交流情况", "figures": st["letter_ids"]},
     ]
     intro_text = (
         "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》"

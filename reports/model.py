@@ -133,6 +133,8 @@ def _unchecked_detail(rule_status: dict[str, str], rules: list[str]) -> str:
         return "本版本尚未检查此项"
     if any(rule_status.get(r) == "error" for r in rules):
         return "检查规则运行出错，请查看审计日志"
+    if any(rule_status.get(r) == "not_checked" for r in rules):
+        return "相关页面需浏览器执行脚本才能显示内容，本次未能渲染，未检查（见 rule_results.not_checked_json）"
     return "本次审计未运行此项检查"
 
 
@@ -392,7 +394,10 @@ def build_model(db: sqlite_utils.Database, audit_run_id: int | None = None, year
     crawl = db["crawl_runs"].get(audit["crawl_run_id"])
     findings = finding_dicts(db, audit["id"])
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["rule"], f["url"]))
-    rule_status = {r["rule"]: r["status"] for r in db.query("SELECT rule, status FROM rule_results WHERE audit_run_id = ?", [audit["id"]])}
+    rule_rows = list(db.query("SELECT * FROM rule_results WHERE audit_run_id = ?", [audit["id"]]))
+    rule_status = {r["rule"]: r["status"] for r in rule_rows}
+    # subjects a rule could not judge on a site (pages only a browser fills, not rendered)
+    unchecked = {r["rule"]: json.loads(r["not_checked_json"]) for r in rule_rows if r.get("not_checked_json")}
     roots = json.loads(crawl["roots_json"])
     if sites:
         norm = {s.rstrip("/") for s in sites}
@@ -416,7 +421,7 @@ def build_model(db: sqlite_utils.Database, audit_run_id: int | None = None, year
             f["recurring"] = c.recurring if c else False
         rr = root_rows.get(root, {})
         home = rr.get("home_error") or (f"HTTP {rr['home_status']}" if rr.get("home_status") else "未抓取")
-        card = _scorecard(fs, rule_status)
+        card = _scorecard(fs, {**rule_status, **{k: "not_checked" for k, v in unchecked.items() if v.get(root) and rule_status.get(k) == "pass"}})
         vetoed = any(v.status == "triggered" for v in card)
         cat_counts = {c: 0 for c in CATEGORIES}
         cat_counts.update(Counter(f["category"] for f in fs))

@@ -15,6 +15,7 @@ import sys
 import pytest
 
 from tests.site.disclosure import interpretations
+from tests.site.interaction import expected_interaction_findings
 from tests.site.model import column_items
 from tests.site.server import FixtureSite
 from tests.site.services import GUIDES, expected_service_findings
@@ -89,6 +90,8 @@ def test_exact_timeliness_findings(site, crawled):
         ("annual-report-missing", w),  # 卫生健康局: no report at all
         ("annual-report-late", p + "jyj/art/2026/2/20/art_1203_5325.html"),  # 2月20日 > 1月31日
         ("annual-report-inconsistent", p + "jyj/art/2026/2/20/art_1203_5325.html"),  # R1: 11+0 ≠ 10+0
+        # 县长信箱/部门信箱 letters and 政务新媒体 accounts, script-filled pages in Chromium (tests/site/interaction.py)
+        *{(rule, site.url(host, path)) for rule, host, path, _ in expected_interaction_findings(T)},
         # 办事服务, 咨询, 搜索, 标准目录, 网站年度报表 (tests/site/services.py, SPEC.md)
         ("service-guide-incomplete", site.url("127.0.0.1", next(g for g in GUIDES if g.key == "g3").path(T))),  # 4 classes missing
         ("dead-link", p + "bsfw/files/g3_sqb.doc"),  # that guide's 申请表 download
@@ -131,6 +134,8 @@ def test_near_misses_are_not_findings(site, crawled):
         site.wjj + "wjgg/index.shtml",  # 60 < 183
         p,  # home page fresh
         site.jyj,  # home page exactly 14 days
+        p + "xwzx/spxw/",  # filled from a JSON API by a script: rendered, fresh
+        p + "hdjl/bmxx/",  # 部门信箱 rows from a script: rendered, not empty
     ):
         assert url not in urls, url
 

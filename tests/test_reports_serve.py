@@ -24,7 +24,6 @@ def _get(url: str) -> bytes:
 
 def test_metadata_labels_the_tables(tmp_path):
     f, _, _ = two_runs(tmp_path)
-    f.db["letters"].create({"id": int, "received": str, "replied": str}, pk="id")
     meta = metadata(f.db, "two")
     tables = meta["databases"]["two"]["tables"]
     for name, title in (("findings", "问题（findings）"), ("columns", "栏目"), ("letters", "信件（领导信箱、咨询投诉）"),

@@ -5,6 +5,7 @@
       2015 普查：空白栏目指“有栏目无内容”。
 判定方法: 栏目列表页没有任何信息条目，并且显示“暂无信息”等占位文字，
           或者除全站共用的导航链接外没有任何内容链接。历史性专题栏目同样检查。
+          列表由脚本加载、需浏览器渲染而未能渲染的栏目记为“未检查”，不判为空白栏目。
 参数: 无。
 """
 
@@ -14,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from audits.context import SiteContext
-from audits.model import Finding, Rule
+from audits.interaction import unrendered_columns
+from audits.model import Finding, NotChecked, Rule
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,9 @@ class Params:
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     template = {lk["target"] for lk in ctx.links_from(ctx.root, ("page", "external", "attachment"))}
     template.add(ctx.root)
+    unverifiable = unrendered_columns(ctx)  # lists only a browser fills, not rendered: not judged
     for col in ctx.columns():
-        if col["items"]:
+        if col["items"] or col["url"] in unverifiable:
             continue
         ctype, _ = ctx.column_type(col)
         if ctype == "exempt":
@@ -51,6 +54,8 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
                 "list_pages": col["pages"],
             },
         )
+    if unverifiable:
+        raise NotChecked(unverifiable)
 
 
 RULE = Rule(

@@ -6,6 +6,7 @@
           人事、规划计划等应更新栏目 365 天；历史性专题栏目不检查。
           栏目类型依次取：配置中指定 > ColumnType 元数据 > 栏目名称关键词 > 默认（应更新类）。
           最新日期距检查日超过阈值天数为不更新（恰好等于阈值不算）。只有无日期条目的栏目视为不更新。
+          列表由脚本加载、需浏览器渲染而未能渲染的栏目记为“未检查”。
 参数: dynamic_days、notice_days、should_update_days。
 """
 
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 
 from audits.columns import COLUMN_TYPES
 from audits.context import SiteContext
-from audits.model import Finding, Rule
+from audits.interaction import unrendered_columns
+from audits.model import Finding, NotChecked, Rule
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,10 @@ class Params:
 
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     thresholds = {"dynamic": p.dynamic_days, "notice": p.notice_days, "should_update": p.should_update_days}
+    unverifiable = unrendered_columns(ctx)  # lists only a browser fills, not rendered: not judged
     for col in ctx.columns():
+        if col["url"] in unverifiable:
+            continue
         if not col["items"]:
             continue  # no items at all: column-empty
         ctype, type_source = ctx.column_type(col)
@@ -71,6 +76,8 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
                 "as_of": ctx.as_of.isoformat(),
             },
         )
+    if unverifiable:
+        raise NotChecked(unverifiable)
 
 
 RULE = Rule(

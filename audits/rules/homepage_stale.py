@@ -5,6 +5,7 @@
 判定方法: 取首页上带日期的信息条目中最新的日期；距检查日超过 max_days 天即不更新。
           首页仅为栏目导航入口（无任何带日期条目）时，取其链接的所有二级页面中最新的日期。
           没有日期的条目不算更新；晚于检查日的日期（错填的未来日期）不计。
+          首页内容由脚本加载、需浏览器渲染而未能渲染时记为“未检查”，不判为不更新。
 参数: max_days（默认 14）。
 """
 
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from audits.context import SiteContext
-from audits.model import Finding, NotApplicable, Rule
+from audits.interaction import unrendered_home
+from audits.model import Finding, NotApplicable, NotChecked, Rule
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     days = (ctx.as_of - newest_date).days if newest_date else None
     if days is not None and days <= p.max_days:
         return
+    why = unrendered_home(ctx)
+    if why:  # filled by scripts and not rendered: not judged stale (audits/interaction.py)
+        raise NotChecked({ctx.root: why})
     evidence = {
         "basis": basis,
         "newest_date": newest_date.isoformat() if newest_date else None,

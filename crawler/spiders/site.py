@@ -27,6 +27,7 @@ from twisted.python.failure import Failure
 from crawler.extract.bundle import Extracted, extract_all, visible_text
 from crawler.extract.dates import find_dates
 from crawler.extract.links import dedupe_key, strip_session
+from crawler.interaction import InteractionSpider
 from crawler.items import LinkCheckRecord, PageRecord
 from crawler.search import ServiceFacts
 
@@ -81,7 +82,7 @@ def _redirect_error(chain: list[str]) -> str:
     return f"too many redirects ({len(chain) - 1})"
 
 
-class SiteSpider(ServiceFacts, scrapy.Spider):
+class SiteSpider(ServiceFacts, InteractionSpider, scrapy.Spider):
     name = "site"
 
     def __init__(self, roots: list[str], today: str | None = None, **kwargs: Any) -> None:
@@ -385,7 +386,10 @@ class SiteSpider(ServiceFacts, scrapy.Spider):
             yield PageRecord(row=row)
             return
         ex = await self._extracted(response.text, response.url, bool(meta.get("ga_home")))
+        ex = await self._interaction(response, row, meta, ex)  # rendering, letters, new-media accounts
         for out in self._record_page(response, row, meta, ex):
+            yield out
+        for out in self._account_requests(meta):
             yield out
 
     def _pool(self) -> ProcessPoolExecutor | None:
@@ -491,6 +495,8 @@ class SiteSpider(ServiceFacts, scrapy.Spider):
         return self.column_by_path.setdefault(key, url)
 
     def _link_kind(self, target: str, kind: str) -> str:
+        if self._is_account(target):
+            return "newmedia"  # judged by newmedia-* (crawler/interaction.py), not as a link
         if kind in ("page", "attachment", "image") and self.root_of(target) is None:
             return "external" if kind == "page" else kind
         return kind

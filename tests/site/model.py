@@ -51,6 +51,7 @@ DEAD_LINK = "/xwzx/bdyw/202001/t20200101_0001.html"
 SOFT_404 = "/xwzx/bdyw/202002/t20200202_0002.html"
 #: a 暗链 planted on the home page, hidden off-screen, to a host where nothing listens
 HIDDEN_LINK_HOST = "127.0.0.4"
+PLATFORM_HOST = "127.0.0.3"  # new-media account pages (tests/site/interaction.py)
 SEARCH_Q = "政务"
 
 HTML_UTF8 = "text/html; charset=utf-8"
@@ -1123,6 +1124,11 @@ def _build_raw(today: dt.date) -> dict[str, dict[str, Page]]:
     except ImportError:  # executed as a plain script
         import services as _services  # type: ignore[no-redef]
     _services.install(site, today)
+    try:  # 县长信箱/部门信箱, script-filled pages, 政务新媒体 accounts on 127.0.0.3 (tests/site/interaction.py)
+        from . import interaction as _interaction
+    except ImportError:  # executed as a plain script
+        import interaction as _interaction  # type: ignore[no-redef]
+    _interaction.install(site, today)
     return site
 
 

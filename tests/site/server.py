@@ -141,6 +141,8 @@ class FixtureSite:
         self._pages = _model.build_site(self.today, self.port)
         self._not_found = {h: _model.render_not_found(h) for h in (PORTAL_HOST, WJJ_HOST)}
         self._servers = [s1, s2]
+        # the new-media "platform" of tests/site/interaction.py (account pages), on the same port
+        self._servers.append(_Server((_model.PLATFORM_HOST, self.port), self, _model.PLATFORM_HOST))
         for srv in self._servers:
             t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1},
                                  name=f"fixture-site-{srv.host_key}", daemon=True)
