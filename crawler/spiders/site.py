@@ -445,6 +445,7 @@ class SiteSpider(ServiceFacts, InteractionSpider, scrapy.Spider):
             is_article=1 if facts.is_article else 0,
             is_list=1 if column_url else 0,
             main_text=facts.main_text[: self._setting("GOVAUDIT_MAX_TEXT")] if facts.is_article else None,
+            pagination_json=json.dumps(pagination, ensure_ascii=False) if pagination else None,
         )
         root = self.root_of(response.url)
         self._note_services(row, meta, ex, root)  # labels, forms, search box, titles (crawler/search.py)
@@ -452,7 +453,6 @@ class SiteSpider(ServiceFacts, InteractionSpider, scrapy.Spider):
         yield PageRecord(
             row=row,
             links=[(lk.target, lk.anchor, self._link_kind(lk.target, lk.kind), lk.hidden) for lk in links],
-            pagination_json=json.dumps(pagination, ensure_ascii=False) if pagination else None,
             items=[
                 {
                     "page_url": row["url"],
