@@ -615,7 +615,27 @@ def report_columns(ctx: Any) -> list[dict[str, Any]]:
 
 
 def run_reports(ctx: Any) -> list[FoundReport]:
-    """Every 政府信息公开工作年度报告 seen anywhere in the crawl run (pages, list items, link anchors)."""
+    """Every 政府信息公开工作年度报告 seen anywhere in the crawl run (pages, list items, link anchors).
+
+    The same for every site of the run: computed once per run and database state
+    (three rules and the statistics ask for it for every site; each time it reads
+    the whole links table), then copied, since callers may change the reports.
+    """
+    import copy
+
+    version = ctx.db.conn.execute(
+        "SELECT (SELECT max(rowid) FROM pages), (SELECT max(rowid) FROM links), (SELECT max(rowid) FROM list_items), "
+        "(SELECT max(rowid) FROM columns)"
+    ).fetchone()
+    key = (ctx.run_id, *version, ctx.db.conn.execute("PRAGMA data_version").fetchone()[0])
+    cache = ctx.db.__dict__.setdefault("_govaudit_run_reports", {})
+    if key not in cache:
+        cache.clear()
+        cache[key] = _run_reports(ctx)
+    return copy.deepcopy(cache[key])
+
+
+def _run_reports(ctx: Any) -> list[FoundReport]:
     import json
 
     found: dict[str, FoundReport] = {}

@@ -37,10 +37,11 @@ the titles also match.  Two-way (双向关联) means both link directions exist.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,9 +122,18 @@ class Association:
 
 @dataclass
 class SiteDocuments:
-    docs: list[Doc]  # every article page of the site
+    """The site's documents.
+
+    ``docs`` holds the articles that can be a 规范性文件, a policy document or an
+    interpretation (see ``_candidates``): the others are never classified as
+    one, so they are not read one by one; only their publish dates are
+    counted (``published``, for the statistics), with set-based SQL.
+    """
+
+    docs: list[Doc]  # the articles that may be documents or interpretations, classified
     by_url: dict[str, Doc]
     associations: dict[str, list[Association]]  # doc url -> its interpretations (policy docs only)
+    published: Counter[dt.date] = field(default_factory=Counter)  # every article's publish date -> articles
 
     @property
     def normative(self) -> list[Doc]:
@@ -212,24 +222,25 @@ def load(
     template_links: int = 5,
     include_policy_docs: bool = True,
 ) -> SiteDocuments:
-    """Every article of the site, classified, and each policy document's interpretations.
+    """The site's articles that may be documents, classified, and each policy document's interpretations.
 
     Cached per database object for one run, site, date and settings (several
     rules and the statistics ask for the same index); the cache key includes
-    the run's page and link counts, so facts added later are seen.
+    the newest row ids of the fact tables and SQLite's data version, so facts
+    added later are seen (a count would read the whole links table every time).
     """
     version = ctx.query(
-        "SELECT (SELECT count(*) FROM pages WHERE run_id = ?) AS p, (SELECT count(*) FROM links WHERE run_id = ?) AS l, "
-        "(SELECT count(*) FROM list_items WHERE run_id = ?) AS i",
-        [ctx.run_id, ctx.run_id, ctx.run_id],
+        "SELECT (SELECT max(rowid) FROM pages) AS p, (SELECT max(rowid) FROM links) AS l, "
+        "(SELECT max(rowid) FROM list_items) AS i"
     )[0]
+    data_version = ctx.db.conn.execute("PRAGMA data_version").fetchone()[0]
     key = (ctx.run_id, ctx.root, ctx.as_of, tuple(title_words), tuple(column_words), template_links, include_policy_docs,
-           version["p"], version["l"], version["i"])
+           version["p"], version["l"], version["i"], data_version)
     cache = ctx.db.__dict__.setdefault("_govaudit_documents", {})
     hit = cache.get(key)
     if hit is not None:
         return hit
-    if len(cache) > 32:
+    if len(cache) > 512:  # one entry per site and settings: a run of 500 sites stays cached
         cache.clear()
     cache[key] = result = _load(ctx, title_words, column_words, template_links, include_policy_docs)
     return result
@@ -248,21 +259,24 @@ def _load(
     except ValueError:
         crawl_today = ctx.as_of
     ref_day = max(ctx.as_of, crawl_today)  # bounds plausible years of the dates read
+    cand_sql, cand_params = _candidates(ctx, column_words)
     rows = ctx.query(
         "SELECT url, title, article_title, column_name, breadcrumb_json, doc_meta_json, pub_date, "
-        "pub_date_source, pub_date_text, main_text FROM pages "
-        "WHERE run_id = ? AND root = ? AND is_article = 1 AND error IS NULL AND (status IS NULL OR status < 400)",
-        [ctx.run_id, ctx.root],
+        f"pub_date_source, pub_date_text, main_text FROM pages p WHERE {_ARTICLES} AND {cand_sql}",
+        [ctx.run_id, ctx.root, *cand_params],
     )
     # the columns of this site that list each page
     listed: dict[str, list[str]] = defaultdict(list)
-    for r in ctx.query(
-        "SELECT DISTINCT li.url, c.name FROM list_items li JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
-        "WHERE li.run_id = ? AND c.root = ?",
-        [ctx.run_id, ctx.root],
-    ):
-        if r["name"] and r["name"] not in listed[r["url"]]:
-            listed[r["url"]].append(r["name"])
+    urls = [r["url"] for r in rows]
+    for chunk in _chunks(urls):
+        marks = ",".join("?" * len(chunk))
+        for r in ctx.query(
+            "SELECT DISTINCT li.url, c.name FROM list_items li JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
+            f"WHERE li.run_id = ? AND c.root = ? AND li.url IN ({marks})",
+            [ctx.run_id, ctx.root, *chunk],
+        ):
+            if r["name"] and r["name"] not in listed[r["url"]]:
+                listed[r["url"]].append(r["name"])
 
     docs: list[Doc] = []
     for r in rows:
@@ -291,7 +305,85 @@ def _load(
         docs.append(d)
     by_url = {d.url: d for d in docs}
     assoc = _associate(ctx, docs, by_url, template_links)
-    return SiteDocuments(docs, by_url, assoc)
+    published: Counter[dt.date] = Counter(d.published for d in docs if d.published is not None)
+    published.update(_plain_published(ctx, cand_sql, cand_params, ref_day))
+    return SiteDocuments(docs, by_url, assoc, published)
+
+
+# An article of the site that was fetched (p = pages; parameters run_id, root).
+_ARTICLES = "p.run_id = ? AND p.root = ? AND p.is_article = 1 AND p.error IS NULL AND (p.status IS NULL OR p.status < 400)"
+_INTERP_TITLE_LIKE = ("解读", "读懂", "看懂", "图解")  # every INTERP_WORDS entry contains one of these
+
+
+def _candidates(ctx: SiteContext, column_words: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL (over ``pages p``) true for every article ``_classify`` can make a document or an interpretation.
+
+    A superset, so nothing is missed: an article with no 文号 (no 号 in its
+    metadata block, title or the start of its body), no interpretation word in
+    its title and no interpretation or ``column_words`` column (its
+    ColumnName, breadcrumb or a listing column) is neither.  JSON that is not
+    plain text (escaped, invalid) is always read in full.
+    """
+    def like(col: str, words: Iterable[str]) -> tuple[str, list[str]]:
+        ws = list(words)
+        return "(" + " OR ".join(f"{col} LIKE ?" for _ in ws) + ")", [f"%{w}%" for w in ws]
+
+    col_words = ["解%读", "图%解", *column_words]
+    parts: list[str] = []
+    params: list[Any] = []
+    for sql, ps in (
+        like("p.article_title", ["号", *_INTERP_TITLE_LIKE]),
+        like("p.title", ["号", *_INTERP_TITLE_LIKE]),
+        like("p.doc_meta_json", ["号", "\\u"]),
+        like("p.column_name", col_words),
+        like("p.breadcrumb_json", [*col_words, "\\u"]),
+    ):
+        parts.append(sql)
+        params += ps
+    parts.append("instr(substr(p.main_text, 1, 130), '号') > 0")
+    parts.append("(p.doc_meta_json IS NOT NULL AND p.doc_meta_json != '' AND NOT json_valid(p.doc_meta_json))")
+    listed_sql, listed_params = like("c.name", col_words)
+    parts.append(
+        "p.url IN (SELECT li.url FROM list_items li JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
+        f"WHERE li.run_id = ? AND c.root = ? AND {listed_sql})"
+    )
+    params += [ctx.run_id, ctx.root, *listed_params]
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _plain_published(ctx: SiteContext, cand_sql: str, cand_params: list[Any], ref_day: dt.date) -> Counter[dt.date]:
+    """Publish dates of the other articles, as ``read_doc_meta`` reads them, counted by date.
+
+    Only the date fields of a metadata block can change a publish date, so the
+    articles are grouped in SQL by those fields and the page's own date, and
+    each distinct group is read once.
+    """
+    out: Counter[dt.date] = Counter()
+    for r in ctx.db.conn.execute(
+        "SELECT p.pub_date, p.pub_date_source, CASE WHEN json_valid(p.doc_meta_json) THEN "
+        "(SELECT group_concat(j.key || char(31) || coalesce(j.value, ''), char(30)) FROM json_each(p.doc_meta_json) j "
+        "WHERE j.key LIKE '%日%期%' OR j.key LIKE '%时%间%') END AS dates, count(*) "
+        f"FROM pages p WHERE {_ARTICLES} AND NOT {cand_sql} GROUP BY 1, 2, 3",
+        [ctx.run_id, ctx.root, *cand_params],
+    ):
+        pub_date, source, dates, n = r
+        dm = dict(x.split("\x1f", 1) for x in dates.split("\x1e")) if dates else {}
+        meta = read_doc_meta(dm, pub_date=pub_date, pub_date_source=source, today=ref_day)
+        if meta.published is not None:
+            out[meta.published.value] += n
+    return out
+
+
+def plain_articles(ctx: SiteContext, urls: Iterable[str]) -> set[str]:
+    """Which of ``urls`` are fetched articles of this site."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(urls))):
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0] for r in ctx.db.conn.execute(f"SELECT p.url FROM pages p WHERE {_ARTICLES} AND p.url IN ({marks})",
+                                              [ctx.run_id, ctx.root, *chunk])
+        )
+    return found
 
 
 def _page_title(title: str) -> str:
@@ -363,11 +455,15 @@ def _associate(ctx: SiteContext, docs: list[Doc], by_url: dict[str, Doc], templa
         )
     policy_set = set(policy_urls)
     interp_set = set(interp_urls)
+    # articles of the site among the targets of the documents' links (by_url only holds the candidates)
+    articles = set(by_url) | plain_articles(
+        ctx, (lk["target"] for lk in links if lk["source"] in policy_set and lk["target"] not in by_url)
+    )
     links = [
         lk for lk in links
         if lk["source"] != lk["target"] and (
             lk["target"] in policy_set or lk["target"] in interp_set
-            or (lk["source"] in policy_set and lk["target"] not in by_url and is_interpretation_anchor(lk["anchor"] or "", lk["target"]))
+            or (lk["source"] in policy_set and lk["target"] not in articles and is_interpretation_anchor(lk["anchor"] or "", lk["target"]))
         )
     ]
     # how many pages link each target: navigation shows up everywhere
@@ -401,7 +497,7 @@ def _associate(ctx: SiteContext, docs: list[Doc], by_url: dict[str, Doc], templa
                 if navigation and not titles_match(doc, target_doc.title):
                     continue
                 a = get(src, tgt, target_doc.title, target_doc.published, True)
-            elif target_doc is None and is_interpretation_anchor(anchor, tgt):
+            elif tgt not in articles and is_interpretation_anchor(anchor, tgt):
                 if navigation and not titles_match(doc, anchor):
                     continue
                 a = get(src, tgt, anchor, None, False)
@@ -419,11 +515,69 @@ def _associate(ctx: SiteContext, docs: list[Doc], by_url: dict[str, Doc], templa
             a = get(tgt, src, interp.title, interp.published, True)
             a.ways.add("interp→doc")
             a.anchors.append(anchor)
-    for doc in policy:
-        for interp in interps:
-            if titles_match(doc, interp.title):
-                get(doc.url, interp.url, interp.title, interp.published, True).ways.add("title")
+    matches = title_matches(policy, interps)
+    for k, doc in enumerate(policy):
+        for i in matches[k]:
+            interp = interps[i]
+            get(doc.url, interp.url, interp.title, interp.published, True).ways.add("title")
     return out
+
+
+def title_matches(docs: Sequence[Doc], interps: Sequence[Doc]) -> list[list[int]]:
+    """For each doc, the indexes of the interpretations whose titles name it: exactly
+    ``[i for i, it in enumerate(interps) if titles_match(doc, it.title)]``, without
+    comparing every pair (a portal has thousands of each).
+
+    titles_match is: the same 文号; or (the referenced title has ≥ 6 characters
+    and) it is inside the doc's normalised title, or the doc's core title (≥ 6,
+    itself a part of the normalised title) is inside it.  The substring tests
+    run as ``str.find`` over all titles joined by NUL.
+    """
+    refs = [referenced_title(it.title) for it in interps]
+    nos = [normalize_doc_no(it.title) for it in interps]
+    fulls = [_norm_title(d.title) for d in docs]
+    cores = [core_title(d.title) for d in docs]
+    found: list[set[int]] = [set() for _ in docs]
+    by_no: dict[str, list[int]] = defaultdict(list)
+    for k, d in enumerate(docs):
+        if d.meta.doc_no:
+            by_no[d.meta.doc_no.text].append(k)
+    for i, no in enumerate(nos):
+        if no:
+            for k in by_no.get(no.text, ()):
+                found[k].add(i)
+
+    def occurrences(haystack: str, starts: list[int], needle: str) -> Iterable[int]:
+        """Indexes of the joined strings that contain needle."""
+        pos = haystack.find(needle)
+        while pos >= 0:
+            idx = bisect.bisect_right(starts, pos) - 1
+            yield idx
+            pos = haystack.find(needle, starts[idx + 1] if idx + 1 < len(starts) else len(haystack))
+
+    long_refs = [i for i, r in enumerate(refs) if len(r) >= 6]
+    if "\0" in "".join(fulls) or any("\0" in refs[i] for i in long_refs):  # a NUL inside a title: compare every pair
+        for k in range(len(docs)):
+            found[k].update(i for i in long_refs if refs[i] in fulls[k] or (len(cores[k]) >= 6 and (cores[k] in refs[i] or refs[i] in cores[k])))
+        return [sorted(f) for f in found]
+    full_text, full_starts = _joined(fulls)
+    for i in long_refs:  # the referenced title inside the doc's title (this covers "inside its core" too)
+        for k in occurrences(full_text, full_starts, refs[i]):
+            found[k].add(i)
+    ref_text, ref_starts = _joined([refs[i] for i in long_refs])
+    for k, core in enumerate(cores):  # the doc's core title inside the referenced title
+        if len(core) >= 6:
+            for j in occurrences(ref_text, ref_starts, core):
+                found[k].add(long_refs[j])
+    return [sorted(f) for f in found]
+
+
+def _joined(parts: list[str]) -> tuple[str, list[int]]:
+    starts, pos = [], 0
+    for p in parts:
+        starts.append(pos)
+        pos += len(p) + 1
+    return "\0".join(parts), starts
 
 
 # --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -104,7 +105,10 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
         # one context per site for all rules: what one rule computed (link targets) serves the next
         contexts = {root: SiteContext(db, run["id"], root, as_of, config) for root in roots}
         errors: dict[str, str] = {}
+        t_run = time.perf_counter()
+        timing: dict[str, Any] = {"rule_seconds": {}, "rule_cpu_seconds": {}}
         for rule in rules:
+            t_rule, c_rule = time.perf_counter(), time.process_time()
             rows: list[dict[str, Any]] = []
             status, error, params_by_site = "pass", None, {}
             applicable = 0
@@ -141,6 +145,9 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
                 db["findings"].insert_all(rows)
             for r in rows:
                 counts[r["severity"]] += 1
+            seconds = round(time.perf_counter() - t_rule, 3)
+            timing["rule_seconds"][rule.id] = seconds
+            timing["rule_cpu_seconds"][rule.id] = round(time.process_time() - c_rule, 3)
             db["rule_results"].insert(
                 {
                     "audit_run_id": audit_run_id,
@@ -149,9 +156,12 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
                     "n_findings": len(rows),
                     "params_json": json.dumps(params_by_site, ensure_ascii=False),
                     "error": error,
+                    "seconds": seconds,
                     "not_checked_json": json.dumps(unchecked, ensure_ascii=False) if unchecked else None,
                 }
             )
+        timing["rules_seconds"] = round(time.perf_counter() - t_run, 3)
+        t_stats = time.perf_counter()
         try:  # statistics for the report writer (site_year_stats); never sinks the audit
             from audits.stats import write_stats
 
@@ -159,6 +169,7 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
         except Exception as exc:
             errors["site_year_stats"] = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
+        timing["stats_seconds"] = round(time.perf_counter() - t_stats, 3)
         try:  # letters per mailbox and year (mailbox_stats), for the reports; never sinks the audit
             from audits.mailbox_stats import write_mailbox_stats
 
@@ -167,6 +178,7 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
             errors["mailbox_stats"] = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
         db["audit_runs"].update(audit_run_id, {"finished_at": now_iso()})
+        t_track = time.perf_counter()
         try:  # rectification tracking: new / open / fixed since the site's previous audit
             from audits.tracking import record
 
@@ -174,4 +186,7 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
         except Exception as exc:
             errors["tracking"] = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
+        timing["tracking_seconds"] = round(time.perf_counter() - t_track, 3)
+        timing["seconds"] = round(time.perf_counter() - t_run, 3)
+        db["audit_runs"].update(audit_run_id, {"stats_json": json.dumps(timing)})
     return AuditResult(audit_run_id, run["id"], as_of_s, sum(counts.values()), dict(counts), errors)

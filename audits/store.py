@@ -109,3 +109,15 @@ def m004_interaction_mailbox_stats(db: sqlite_utils.Database) -> None:
         },
         pk=("audit_run_id", "site", "mailbox_url", "year"),
     )
+
+
+@audit_migrations()
+def m003_audit_timing(db: sqlite_utils.Database) -> None:
+    """How long each rule took (seconds, all sites together) and the run's own timings.
+
+    Listed after m004 (written at the same time); idempotent, so the order databases
+    saw them in does not matter."""
+    if "seconds" not in db["rule_results"].columns_dict:
+        db["rule_results"].add_column("seconds", float)
+    if "stats_json" not in db["audit_runs"].columns_dict:
+        db["audit_runs"].add_column("stats_json", str)  # {"seconds": …, "rule_seconds": {rule: s}, "rule_cpu_seconds": …, …}

@@ -183,6 +183,16 @@ class Matcher:
     def hits(self, sentence: str) -> list[Hit]:
         if self.any is None or not self.any.search(sentence):
             return []
+        # the same sentence on many pages (a template line): segment it once
+        memo = self.__dict__.setdefault("_memo", {})
+        hit = memo.get(sentence)
+        if hit is None:
+            if len(memo) > 20000:
+                memo.clear()
+            hit = memo[sentence] = self._hits(sentence)
+        return list(hit)
+
+    def _hits(self, sentence: str) -> list[Hit]:
         found = [
             (m.start(), wrong)
             for wrong in self.by_wrong
@@ -214,6 +224,8 @@ class Matcher:
         return sorted(kept, key=lambda h: h.start)
 
     def scan(self, text: str, title: bool = False) -> Iterator[Hit]:
+        if self.any is None or not self.any.search(text or ""):
+            return  # no wrong word anywhere in the text: no sentence of it can hit
         for s in sentences(text, title):
             yield from self.hits(s)
 

@@ -214,13 +214,15 @@ def wait_idle(limit_s: float, threshold_pct: float = 25.0) -> float:
             said = waited
 
 
-def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: Path = REPO) -> dict:
+def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: Path = REPO, trace_every: float = 0) -> dict:
     """Run cmd to its end; wall time, CPU time, peak RSS of its process tree, pages the server served it.
 
     Peak RSS: the process tree is polled every 0.2 s and the sum of the processes' VmHWM
     (the kernel's high-water mark, so short spikes between polls are not missed) is kept.
     The CPU used by everything else on the machine during the run is reported too
     (other_cpu_pct), since a busy machine slows the wall clock, not the CPU seconds.
+    With trace_every > 0, every that many seconds the pages served so far, the tree's CPU
+    seconds and its RSS are recorded (``trace``), to see whether per-page cost grows.
     """
     server.reset()
     out = open(log_dir / f"{name}.out", "wb")
@@ -230,6 +232,7 @@ def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: P
     proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=child_env(), cwd=str(cwd))
     peak = [0, 0]  # sum of VmHWM, sum of current RSS
     samples = [0]
+    trace: list[dict] = []
     stop = threading.Event()
 
     def sampler() -> None:
@@ -237,17 +240,29 @@ def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: P
             ps = psutil.Process(proc.pid)
         except psutil.Error:
             return
+        next_trace = time.perf_counter() + trace_every
         while not stop.is_set():
             procs = _tree(ps)
             peak[0] = max(peak[0], sum(_hwm(p) for p in procs))
-            rss = 0
+            rss = cpu = 0.0
             for p in procs:
                 try:
                     rss += p.memory_info().rss
+                    if trace_every:
+                        t = p.cpu_times()
+                        cpu += t.user + t.system
                 except psutil.Error:
                     pass
             peak[1] = max(peak[1], rss)
             samples[0] += 1
+            if trace_every and time.perf_counter() >= next_trace:
+                next_trace += trace_every
+                try:
+                    served = server.stats()["html_200"]
+                except (OSError, ValueError, KeyError):
+                    served = None
+                trace.append({"t": round(time.perf_counter() - t0, 1), "pages": served, "cpu_s": round(cpu, 2),
+                              "rss_mb": round(rss / 2**20, 1)})
             stop.wait(POLL)
 
     th = threading.Thread(target=sampler, daemon=True)
@@ -283,6 +298,7 @@ def measure(name: str, cmd: list[str], server: SiteServer, log_dir: Path, cwd: P
         "server_cpu_pct": round(100 * (s1 - s0) / wall, 1),
         "other_cpu_pct": round(100 * other / wall, 1),
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        **({"trace": trace} if trace_every else {}),
     }
 
 
@@ -311,10 +327,11 @@ def db_summary(db: Path) -> dict:
     }
 
 
-def run_govaudit(server: SiteServer, tmp: Path, log_dir: Path, max_pages: int) -> dict:
-    db = tmp / "bench.db"
+def run_govaudit(server: SiteServer, tmp: Path, log_dir: Path, max_pages: int, trace_every: float = 0,
+                 db_name: str = "bench.db") -> dict:
+    db = tmp / db_name
     cmd = [*govaudit_cmd(), "crawl", "--db", str(db), "--max-pages", str(max_pages), "--today", TODAY, server.root]
-    r = measure("govaudit", cmd, server, log_dir)
+    r = measure("govaudit", cmd, server, log_dir, trace_every=trace_every)
     r["db"] = db_summary(db)
     r["crawl_s"] = r["db"]["scrapy_elapsed_s"]
     r["note"] = f"run {r['db']['run']['status']}" if r["db"]["run"] else "no run recorded"
@@ -416,6 +433,13 @@ def machine() -> dict:
             "python": platform.python_version(), "scrapy": scrapy_v, "kernel": platform.release()}
 
 
+def markdown(head: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table with aligned columns."""
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)])
+
+
 def table(runs: list[dict]) -> str:
     head = ["tool", "pages", "wall s", "pages/s", "crawl pages/s", "CPU s", "pages/CPU-s", "peak RSS MB", "server CPU %",
             "other CPU %", "note"]
@@ -425,9 +449,88 @@ def table(runs: list[dict]) -> str:
         rows.append([r["tool"], str(r["pages"]), f"{r['wall_s']:.1f}", f"{r['pages_per_s']:.0f}", crawl, f"{r['cpu_s']:.1f}",
                      f"{r['pages_per_cpu_s'] or 0:.0f}", f"{r['peak_rss_mb']:.0f}", f"{r['server_cpu_pct']:.1f}",
                      f"{r['other_cpu_pct']:.0f}", r.get("note", "")])
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
-    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)])
+    return markdown(head, rows)
+
+
+# -- linearity: first crawls of growing sites ---------------------------------------------
+
+def _at(trace: list[dict], pages: float) -> dict | None:
+    """The first trace sample with at least `pages` pages served."""
+    return next((x for x in trace if x["pages"] is not None and x["pages"] >= pages), None)
+
+
+def cost_split(r: dict) -> dict:
+    """CPU ms per page in the first and the second half of the crawl, and RSS at 25/50/75/100 % of the pages.
+
+    Linear cost means the second half costs what the first did (no per-page cost growing
+    with the database) and RSS stops growing once the crawl is under way."""
+    trace, n = r.get("trace") or [], r["pages"]
+    out: dict = {}
+    half, end = _at(trace, n / 2), trace[-1] if trace else None
+    first = _at(trace, n * 0.05)  # after start-up
+    if half and end and first and end["pages"] > half["pages"] > first["pages"]:
+        out["cpu_ms_per_page_first_half"] = round(1000 * (half["cpu_s"] - first["cpu_s"]) / (half["pages"] - first["pages"]), 2)
+        out["cpu_ms_per_page_second_half"] = round(1000 * (end["cpu_s"] - half["cpu_s"]) / (end["pages"] - half["pages"]), 2)
+    out["rss_mb_at"] = {f"{q}%": (x or {}).get("rss_mb") for q in (25, 50, 75) for x in [_at(trace, n * q / 100)]}
+    out["rss_mb_at"]["100%"] = end["rss_mb"] if end else None  # the last sample, at the end of the crawl
+    return out
+
+
+def scale_table(runs: list[dict]) -> str:
+    head = ["pages", "wall s", "pages/s", "crawl pages/s", "CPU s", "CPU ms/page", "CPU ms/page 1st → 2nd half",
+            "peak RSS MB", "RSS MB at 25/50/75/100 %", "DB MB", "other CPU %"]
+    rows = []
+    for r in runs:
+        sp = r["split"]
+        halves = (f"{sp['cpu_ms_per_page_first_half']:.1f} → {sp['cpu_ms_per_page_second_half']:.1f}"
+                  if "cpu_ms_per_page_first_half" in sp else "-")
+        rss = " / ".join(f"{v:.0f}" if v else "-" for v in sp["rss_mb_at"].values())
+        crawl = f"{r['pages'] / r['crawl_s']:.0f}" if r.get("crawl_s") else "-"
+        rows.append([str(r["pages"]), f"{r['wall_s']:.1f}", f"{r['pages_per_s']:.1f}", crawl, f"{r['cpu_s']:.1f}",
+                     f"{1000 * r['cpu_s'] / max(r['pages'], 1):.1f}", halves, f"{r['peak_rss_mb']:.0f}", rss,
+                     f"{r['db']['size_mb']:.0f}", f"{r['other_cpu_pct']:.0f}"])
+    return markdown(head, rows)
+
+
+def run_scale(sizes: list[int], out_dir: Path, wait_idle_s: float, keep: bool) -> int:
+    """`govaudit crawl` alone, first crawl of a fresh site of each size; is the cost linear?"""
+    info = machine()
+    print(f"machine: {info['cpus']} CPUs ({info['cpu_model']}), {info['mem_gb']} GB, Python {info['python']}, Scrapy {info['scrapy']}")
+    print(f"first crawls of {', '.join(map(str, sizes))} pages; about {sum(sizes) / 40 / 60:.0f} min at 40 pages/s", flush=True)
+    results: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": info, "sizes": sizes, "runs": []}
+    for n in sizes:
+        tmp = Path(tempfile.mkdtemp(prefix=f"govaudit-scale-{n}-"))
+        log_dir = tmp / "logs"
+        log_dir.mkdir()
+        server = SiteServer(n, log_dir)
+        try:
+            print(f"site of {n} pages: {int(server.info['bytes']) / 1e6:.0f} MB of HTML, server RSS {server.rss_mb:.0f} MB", flush=True)
+            if wait_idle_s:
+                wait_idle(wait_idle_s)
+            r = run_govaudit(server, tmp, log_dir, max(20000, 2 * n), trace_every=5)
+        finally:
+            server.stop()
+            if keep:
+                print(f"kept {tmp}")
+            else:
+                shutil.rmtree(tmp, ignore_errors=True)
+        r["split"] = cost_split(r)
+        results["runs"].append(r)
+        print(f"  {r['pages']} pages in {r['wall_s']} s = {r['pages_per_s']:.1f} pages/s, CPU {r['cpu_s']} s, "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB, {r['split']}, exit {r['exit_code']}", flush=True)
+        with open(out_dir / "scale.json", "w", encoding="utf-8") as f:
+            json.dump(results, f, ensure_ascii=False, indent=1)
+    runs = results["runs"]
+    print()
+    print(scale_table(runs))
+    if len(runs) > 1:
+        a, b = runs[0], runs[-1]
+        k = b["pages"] / a["pages"]
+        print(f"\n{b['pages']} / {a['pages']} pages = ×{k:.1f}: wall ×{b['wall_s'] / a['wall_s']:.2f}, "
+              f"CPU ×{b['cpu_s'] / a['cpu_s']:.2f}, peak RSS ×{b['peak_rss_mb'] / a['peak_rss_mb']:.2f}, "
+              f"DB ×{b['db']['size_mb'] / a['db']['size_mb']:.2f}")
+    print(f"written {out_dir / 'scale.json'}")
+    return 0 if all(r["exit_code"] == 0 for r in runs) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -439,7 +542,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                     help="before each run, wait up to SECONDS for other processes to stop using the CPU (shared machines)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, logs)")
+    ap.add_argument("--scale", metavar="N,N,…",
+                    help="linearity: only govaudit, a first crawl of a fresh site of each size (e.g. 10000,50000); "
+                         "pages/s, CPU, peak RSS and per-page cost over the crawl (bench/out/scale.json)")
     args = ap.parse_args(argv)
+    if args.scale:
+        try:
+            sizes = [int(x) for x in args.scale.split(",") if x.strip()]
+        except ValueError:
+            ap.error("--scale: comma-separated page counts, e.g. 10000,50000")
+        if not sizes or min(sizes) < 100:
+            ap.error("--scale: page counts of at least 100")
+        out_dir = Path(args.out)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return run_scale(sizes, out_dir, args.wait_idle, args.keep)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     bad = set(tools) - {"govaudit", "scrapy", "scrapy-seen", "wget"}
     if bad:
