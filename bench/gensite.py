@@ -20,6 +20,12 @@ A few static pages (关于我们, 网站地图, 联系我们, 专题) make the t
 with 网站标识码 and ICP number.  "External" links (中国政府网 …) point at an
 unused loopback address, so nothing ever leaves the machine.
 
+Every answer carries an ``ETag`` and a ``Last-Modified`` derived from the body
+bytes (stable across restarts, as nginx's are for unchanged files), and a
+conditional GET that matches (``If-None-Match``, else ``If-Modified-Since``
+exactly, nginx's default) is answered ``304 Not Modified``: an incremental
+recrawl of the unchanged site can be measured (bench/incremental.py).
+
 Bench-only endpoints (never linked, not counted): ``/__bench/stats`` (JSON
 counters), ``/__bench/reset``, ``/__bench/paths`` (every HTML path, one a line).
 """
@@ -30,6 +36,7 @@ import argparse
 import asyncio
 import datetime as dt
 import email.utils
+import hashlib
 import json
 import math
 import os
@@ -386,6 +393,17 @@ class Site:
         p["/images/style.css"] = (b"text/css", ("/* site style */\n" + STYLE).encode())
         p["/images/logo.png"] = (b"image/png", b"\x89PNG\r\n\x1a\n" + bytes(64))
         p["/images/dzjg.png"] = (b"image/png", b"\x89PNG\r\n\x1a\n" + bytes(64))
+        self.validators = {path: _validators(body) for path, (_ctype, body) in p.items()}
+
+
+_LM_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+
+
+def _validators(body: bytes) -> tuple[bytes, bytes]:
+    """(ETag, Last-Modified) from the body bytes: the same for the same content, across restarts."""
+    digest = hashlib.sha1(body).hexdigest()
+    modified = _LM_EPOCH + int(digest[16:24], 16) % (3 * 365 * 86400)
+    return f'"{digest[:16]}"'.encode(), email.utils.formatdate(modified, usegmt=True).encode()
 
 
 # -- the server ---------------------------------------------------------------------
@@ -397,6 +415,7 @@ class Stats:
     def reset(self) -> None:
         self.requests = 0
         self.html = 0
+        self.not_modified = 0  # 304 answers to conditional GETs
         self.other = 0
         self.not_found = 0
         self.head = 0
@@ -409,7 +428,7 @@ class Stats:
         self.not_found_sample: list[str] = []
 
     def as_dict(self) -> dict:
-        return {"requests": self.requests, "html_200": self.html, "other_200": self.other, "not_found": self.not_found,
+        return {"requests": self.requests, "html_200": self.html, "not_modified": self.not_modified, "other_200": self.other, "not_found": self.not_found,
                 "head": self.head, "bytes": self.bytes, "connections": self.connections,
                 "distinct_html_paths": len(self.paths), "repeated_html": self.repeats,
                 "first_request": self.first, "last_request": self.last, "not_found_sample": self.not_found_sample}
@@ -451,15 +470,19 @@ class HttpProtocol(asyncio.Protocol):
                 self.transport.close()
                 return
             close = version == b"HTTP/1.0"
+            cond: dict[bytes, bytes] = {}
             for line in lines[1:]:
                 name, _, value = line.partition(b":")
-                if name.strip().lower() == b"connection":
+                name = name.strip().lower()
+                if name == b"connection":
                     v = value.strip().lower()
                     close = v == b"close" or (close and v != b"keep-alive")
-            if not self._respond(method, target.decode("latin-1"), close):
+                elif name in (b"if-none-match", b"if-modified-since"):
+                    cond[name] = value.strip()
+            if not self._respond(method, target.decode("latin-1"), close, cond):
                 return
 
-    def _respond(self, method: bytes, target: str, close: bool) -> bool:
+    def _respond(self, method: bytes, target: str, close: bool, cond: dict[bytes, bytes]) -> bool:
         path = target.split("?", 1)[0].split("#", 1)[0]
         if path.startswith("/__bench/"):
             return self._control(path, close)
@@ -468,9 +491,23 @@ class HttpProtocol(asyncio.Protocol):
         now = time.time()
         st.first = st.first or now
         st.last = now
-        page = self.site.pages.get(path)
+        page, key = self.site.pages.get(path), path
         if page is None and path.endswith("/"):
-            page = self.site.pages.get(path + "index.html")
+            key = path + "index.html"
+            page = self.site.pages.get(key)
+        validators = b""
+        if page is not None:
+            etag, modified = self.site.validators[key]
+            validators = b"\r\nETag: " + etag + b"\r\nLast-Modified: " + modified
+            inm = cond.get(b"if-none-match")
+            tags = [t.strip().removeprefix(b"W/") for t in inm.split(b",")] if inm else []
+            if (etag in tags or b"*" in tags) if inm else cond.get(b"if-modified-since") == modified:
+                st.not_modified += 1
+                self.transport.write(b"HTTP/1.1 304 Not Modified\r\nServer: nginx\r\nDate: " + self._http_date() + validators
+                                     + (b"\r\nConnection: close" if close else b"\r\nConnection: keep-alive") + b"\r\n\r\n")
+                if close:
+                    self.transport.close()
+                return not close
         if page is None:
             status, ctype, body = b"404 Not Found", b"text/html; charset=utf-8", b"<html><body><h1>404 Not Found</h1></body></html>"
             st.not_found += 1
@@ -488,7 +525,7 @@ class HttpProtocol(asyncio.Protocol):
         head = method == b"HEAD"
         st.head += head
         self.transport.write(
-            b"HTTP/1.1 " + status + b"\r\nServer: nginx\r\nDate: " + self._http_date() + b"\r\nContent-Type: " + ctype
+            b"HTTP/1.1 " + status + b"\r\nServer: nginx\r\nDate: " + self._http_date() + validators + b"\r\nContent-Type: " + ctype
             + b"\r\nContent-Length: " + str(len(body)).encode() + (b"\r\nConnection: close" if close else b"\r\nConnection: keep-alive")
             + b"\r\n\r\n"
         )

@@ -97,6 +97,7 @@ def cli() -> None:
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64), help="Worker processes for page extraction (experimental; 0 = in the crawler process).")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option("--no-check-links", is_flag=True, help="Do not check outside links, attachments and images.")
+@click.option("--full", is_flag=True, help="Fetch every page in full (default: pages unchanged since the last run of these roots are answered 304 and their facts reused).")
 @click.option("--link-cache-hours", default=72.0, show_default=True, type=click.FloatRange(0, 24 * 365), help="Reuse an outside link's good result for this long (0 = always recheck).")
 @click.option("--today", "today_s", default=None, help="Reference date for year-less dates like [11-03] (default: today).")
 @click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: only on a terminal).")
@@ -108,7 +109,7 @@ def cli() -> None:
 @click.option("--render-timeout", default=20.0, show_default=True, type=click.FloatRange(1, 300), help="Seconds before a render counts as failed.")
 @click.option("--render-pattern", "render_patterns", multiple=True, metavar="REGEX", help="Always render URLs matching this regular expression (repeatable).")
 @click.option("--newmedia-host", "newmedia_hosts", multiple=True, metavar="HOST", help="A host whose linked pages are new-media accounts, besides 微信/微博/抖音/头条… (repeatable).")
-def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, workers, ignore_robots, no_check_links, link_cache_hours, today_s, progress, resume, verbose, redis_url, **rendering):
+def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, concurrency, per_host, delay, workers, ignore_robots, no_check_links, full, link_cache_hours, today_s, progress, resume, verbose, redis_url, **rendering):
     """Crawl site roots (portal and unit subsites) into the database.
 
     Each URL is a site root; a page belongs to the most specific root.
@@ -141,6 +142,7 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
         extra_settings={
             "GOVAUDIT_CHECK_LINKS": not no_check_links,
             "GOVAUDIT_LINK_CACHE_HOURS": link_cache_hours,
+            "GOVAUDIT_INCREMENTAL": not full,
             "GOVAUDIT_PROGRESS": _progress(progress, verbose),
         },
     )
@@ -162,7 +164,10 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
         fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted; the run is recorded as partial", EXIT_INTERRUPTED)
-    click.echo(f"crawl run {result.run_id}: {result.status} ({result.reason}), {result.pages} pages, {result.errors} errors")
+    from crawler.incremental import reused_note
+
+    unchanged = reused_note(_open(db_path), result.run_id)  # ", N unchanged (304)" on an incremental run
+    click.echo(f"crawl run {result.run_id}: {result.status} ({result.reason}), {result.pages} pages, {result.errors} errors{unchanged}")
     from crawler.interaction_store import render_note
 
     for line in render_note(_open(db_path), result.run_id):  # pages only a browser could read, not rendered

@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 from scrapy.exceptions import NotConfigured
 
+from crawler.incremental import ReusedPage, copy_reused
 from crawler.items import LinkCheckRecord, PageRecord
 from crawler.search import SearchProbeRecord
 from crawler.store import open_db
@@ -43,6 +44,7 @@ class SQLitePipeline:
         self.links: list[dict[str, Any]] = []
         self.items: list[dict[str, Any]] = []
         self.checks: list[dict[str, Any]] = []
+        self.reused: list[ReusedPage] = []  # pages answered 304: copied from their earlier run
         self.columns: dict[str, _Column] = {}
         self.written = 0
         self.last_flush = time.monotonic()
@@ -68,6 +70,11 @@ class SQLitePipeline:
             return item
         if isinstance(item, SearchProbeRecord):  # a few per root, at the end of the crawl
             self.db["search_probes"].insert({"run_id": self.run_id, **item.row})
+            return item
+        if isinstance(item, ReusedPage):
+            self.reused.append(item)
+            if len(self.reused) >= self.batch_size or time.monotonic() - self.last_flush > FLUSH_SECONDS:
+                self.flush()
             return item
         if not isinstance(item, PageRecord):
             return item
@@ -114,7 +121,7 @@ class SQLitePipeline:
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
-        if not (self.pages or self.links or self.items or self.checks):
+        if not (self.pages or self.links or self.items or self.checks or self.reused):
             return
         with self.db.atomic():
             if self.checks:
@@ -132,8 +139,10 @@ class SQLitePipeline:
                 self.db["links"].insert_all(self.links, batch_size=1000)
             if self.items:
                 self.db["list_items"].insert_all(self.items, batch_size=1000)
-        self.written += len(self.pages)
-        self.pages, self.links, self.items, self.checks = [], [], [], []
+            if self.reused:
+                copy_reused(self.db, self.run_id, self.reused)
+        self.written += len(self.pages) + len(self.reused)
+        self.pages, self.links, self.items, self.checks, self.reused = [], [], [], [], []
 
     def close_spider(self, spider: Any = None) -> None:
         self.flush()

@@ -132,6 +132,7 @@ def extract_links(sel: Selector, page_url: str) -> list[Link]:
     return out
 
 
+@lru_cache(maxsize=16384)  # the same navigation links on every page: asked again and again
 def strip_session(url: str) -> str:
     """Drop session ids from path parameters and the query string."""
     url = _PATH_SESSION.sub("", url)
@@ -145,6 +146,7 @@ def strip_session(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
+@lru_cache(maxsize=16384)
 def dedupe_key(url: str) -> str:
     """The key under which two URLs count as the same page (sorted query, no index.html)."""
     try:

@@ -27,6 +27,7 @@ from twisted.python.failure import Failure
 from crawler.extract.bundle import Extracted, extract_all, visible_text
 from crawler.extract.dates import find_dates
 from crawler.extract.links import dedupe_key, strip_session
+from crawler.incremental import IncrementalSpider, response_validators
 from crawler.interaction import InteractionSpider
 from crawler.items import LinkCheckRecord, PageRecord
 from crawler.search import ServiceFacts
@@ -82,7 +83,7 @@ def _redirect_error(chain: list[str]) -> str:
     return f"too many redirects ({len(chain) - 1})"
 
 
-class SiteSpider(ServiceFacts, InteractionSpider, scrapy.Spider):
+class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spider):
     name = "site"
 
     def __init__(self, roots: list[str], today: str | None = None, **kwargs: Any) -> None:
@@ -102,7 +103,10 @@ class SiteSpider(ServiceFacts, InteractionSpider, scrapy.Spider):
 
     # -- settings -------------------------------------------------------------
     def _setting(self, name: str) -> int:
-        return self.crawler.settings.getint(name)
+        cache = self.__dict__.setdefault("_int_settings", {})  # asked several times per link; frozen during a crawl
+        if name not in cache:
+            cache[name] = self.crawler.settings.getint(name)
+        return cache[name]
 
     # -- scope ------------------------------------------------------------------
     def root_of(self, url: str) -> Root | None:
@@ -149,7 +153,7 @@ class SiteSpider(ServiceFacts, InteractionSpider, scrapy.Spider):
         return url
 
     def _request(self, url: str, depth: int, *, home: bool = False, column: str | None = None, anchor: str = "", referer: str | None = None) -> scrapy.Request:
-        return scrapy.Request(
+        return self._conditional(scrapy.Request(  # incremental recrawl: validators of the last run
             url,
             callback=self.parse,
             errback=self.on_error,
@@ -163,7 +167,7 @@ class SiteSpider(ServiceFacts, InteractionSpider, scrapy.Spider):
                 "ga_referer": referer,
                 "ga_start": time.monotonic(),
             },
-        )
+        ))
 
     async def start(self):  # type: ignore[override]
         resumed: list[scrapy.Request] = []
@@ -353,6 +357,10 @@ class SiteSpider(ServiceFacts, InteractionSpider, scrapy.Spider):
             for out in self.on_check(response):
                 yield out
             return
+        if meta.get("ga_reuse") and self._not_modified(response):
+            for out in self._reuse(response):  # 304: the facts of the earlier run
+                yield out
+            return
         chain = [*meta.get("redirect_urls", []), response.url]
         request_url = chain[0]
         row = self._base_row(request_url, meta)
@@ -364,6 +372,7 @@ class SiteSpider(ServiceFacts, InteractionSpider, scrapy.Spider):
             status=response.status,
             content_type=ctype,
             size=len(response.body),
+            **response_validators(response),
         )
         if meta.get("ga_home") and response.url != request_url:
             root = self.root_of(request_url)

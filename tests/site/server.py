@@ -26,10 +26,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 try:
+    from . import conditional as _conditional
     from . import model as _model
     from . import services as _services
 except ImportError:  # executed as a plain script: python tests/site/server.py
     import services as _services  # type: ignore[no-redef]
+    import conditional as _conditional  # type: ignore[no-redef]
     import model as _model  # type: ignore[no-redef]
 
 Page = _model.Page
@@ -62,13 +64,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         page = self.server.fixture._resolve(self.server.host_key, self.path)
-        self.send_response(page.status)
-        for k, v in page.headers.items():
+        status, headers, body = page.status, dict(page.headers), page.body
+        if status == 200:  # validators from the body; conditional GET answered 304 (tests/site/conditional.py)
+            etag, last_modified = _conditional.validators(body)
+            headers.setdefault("ETag", etag)
+            headers.setdefault("Last-Modified", last_modified)
+            if _conditional.not_modified(self.headers, headers["ETag"], headers["Last-Modified"]):
+                status, headers, body = 304, {"ETag": headers["ETag"], "Last-Modified": headers["Last-Modified"]}, b""
+        self.server.fixture.hits.append(
+            (self.server.host_key, self.command, self.path, status, _conditional.is_conditional(self.headers)))
+        self.send_response(status)
+        for k, v in headers.items():
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(page.body)))
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head:
-            self.wfile.write(page.body)
+            self.wfile.write(body)
 
 
 class _Server(ThreadingHTTPServer):
@@ -107,6 +119,8 @@ class FixtureSite:
         self._unavailable = _model.render_unavailable(PORTAL_HOST)
         self._counter = itertools.count(1)
         self._counter_lock = threading.Lock()
+        # every request: (host, method, path, status, conditional: sent If-None-Match / If-Modified-Since)
+        self.hits: list[tuple[str, str, str, int, bool]] = []
 
     # ----- URLs --------------------------------------------------------------
     @property

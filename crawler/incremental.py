@@ -1,0 +1,326 @@
+"""Incremental recrawl: ask the server whether a page changed since the last run, reuse its facts when not.
+
+A nightly run of a site that barely changed should cost far less than the first crawl.
+At start the spider loads the HTTP validators (ETag, Last-Modified) that the most recent
+earlier run of the same roots stored for each page (``load_validators``).  A request for
+such a page carries ``If-None-Match`` / ``If-Modified-Since``; a ``304 Not Modified``
+answer means the body is the one already read, so the page's stored row, links and list
+items are copied from that run (``copy_reused``, one ``INSERT … SELECT`` per table and
+page inside the pipeline's batch transaction) and its links are followed and checked
+from the database (``stored_links``).  Audits see the same facts as after a full fetch:
+``status`` stays the page's real status (200); ``pages.reused_from_run`` tells the copy.
+
+Never conditional, so their freshness is always judged on a fresh fetch: home pages,
+list pages (column pages, ``is_list``), pages reached through a column's pagination,
+pages that were redirected, failed or not 200 last time, pages a browser rendered
+(their content is not in their own bytes), and pages whose dates had no year when the
+reference date (``--today``) changed since that run.  A 304 that came through a new
+redirect, or for a page with new-media account links (fetched while the page is read),
+is fetched again in full.  A server that ignores validators answers 200 and the page
+is processed as in a full crawl.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+import scrapy
+import sqlite_utils
+from scrapy.http import Response
+
+from crawler.store import REUSABLE_PAGE
+
+MAX_BASE_RUNS = 16  # the latest complete run and the partial runs after it, at most
+_ETAG, _LAST_MODIFIED = b"E", b"M"
+# a stored date text with a year: four digits, or 年 (二〇二六年…)
+_HAS_YEAR = "({col} GLOB '*[0-9][0-9][0-9][0-9]*' OR {col} LIKE '%年%')"
+
+
+@dataclass
+class ReusedPage:
+    """A page the server answered 304 for: its facts are copied from ``from_run``."""
+
+    url: str
+    from_run: int
+    row: dict[str, Any]  # this run's context: root, depth, referer, elapsed, fetched_at, validators
+
+
+class StoredLink(NamedTuple):
+    """A link as the spider's link handling expects it (``Link``), read back from the links table."""
+
+    target: str
+    anchor: str
+    kind: str
+
+
+class Validators:
+    """url → (run, validator) for the pages that may be asked conditionally.
+
+    Memory: keys are the URLs' hashes and values one bytes object (run index, kind,
+    validator), about 120 bytes an entry; an entry is dropped once its request is made.
+    """
+
+    def __init__(self) -> None:
+        self.runs: list[int] = []
+        self._map: dict[int, bytes] = {}
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    def _put(self, run_index: int, url: str, etag: str | None, last_modified: str | None) -> None:
+        if etag:
+            value = _ETAG + etag.encode("latin-1", "replace")
+        else:
+            value = _LAST_MODIFIED + (last_modified or "").encode("latin-1", "replace")
+        self._map[hash(url)] = bytes((run_index,)) + value
+
+    def _drop(self, url: str) -> None:
+        self._map.pop(hash(url), None)
+
+    def take(self, url: str) -> tuple[int, dict[str, bytes]] | None:
+        """The earlier run and the conditional headers for url (each URL is asked once: the entry goes)."""
+        value = self._map.pop(hash(url), None)
+        if value is None:
+            return None
+        header = "If-None-Match" if value[1:2] == _ETAG else "If-Modified-Since"
+        return self.runs[value[0]], {header: value[2:]}
+
+
+def base_runs(conn: sqlite3.Connection, run_id: int, roots: list[str]) -> list[tuple[int, str]]:
+    """(id, today) of the runs to reuse from, oldest first: the latest complete run of the same roots
+    and the partial runs after it (a partial run holds only part of the site)."""
+    want = sorted(roots)
+    out: list[tuple[int, str]] = []
+    rows = conn.execute(
+        "SELECT id, status, roots_json, today FROM crawl_runs "
+        "WHERE id < ? AND status IN ('complete', 'partial') ORDER BY id DESC",
+        [run_id],
+    )
+    for rid, status, roots_json, today in rows:
+        try:
+            if sorted(json.loads(roots_json or "[]")) != want:
+                continue
+        except ValueError:
+            continue
+        out.append((rid, today))
+        if status == "complete" or len(out) >= MAX_BASE_RUNS:
+            break
+    return out[::-1]
+
+
+def _rendered_pages(conn: sqlite3.Connection, run_id: int) -> set[str]:
+    """Pages a browser filled (crawler/render.py): their content is not in their own bytes."""
+    if not any(r[1] == "render_reason" for r in conn.execute("PRAGMA table_info(pages)")):
+        return set()
+    return {r[0] for r in conn.execute("SELECT url FROM pages WHERE run_id = ? AND render_reason IS NOT NULL", [run_id])}
+
+
+def _yearless_pages(conn: sqlite3.Connection, run_id: int) -> set[str]:
+    """Pages of a run with a date read without a year: its year came from that run's reference date."""
+    pages = conn.execute(
+        f"SELECT url FROM pages WHERE run_id = ? AND pub_date_text IS NOT NULL AND NOT {_HAS_YEAR.format(col='pub_date_text')}",
+        [run_id],
+    )
+    items = conn.execute(
+        f"SELECT DISTINCT page_url FROM list_items WHERE run_id = ? AND date_text IS NOT NULL "
+        f"AND NOT {_HAS_YEAR.format(col='date_text')}",
+        [run_id],
+    )
+    return {r[0] for r in pages} | {r[0] for r in items}
+
+
+def load_validators(conn: sqlite3.Connection, run_id: int, roots: list[str], today: str) -> Validators:
+    """The validators of every page that the most recent earlier run storing it may let us reuse."""
+    val = Validators()
+    runs = base_runs(conn, run_id, roots)
+    for index, (rid, run_today) in enumerate(runs):
+        val.runs.append(rid)
+        if index:  # a newer run's row, reusable or not, hides the older one
+            for (url,) in conn.execute("SELECT url FROM pages WHERE run_id = ?", [rid]):
+                val._drop(url)
+        for url, etag, last_modified in conn.execute(
+            f"SELECT url, etag, last_modified FROM pages WHERE run_id = ? AND {REUSABLE_PAGE}", [rid]
+        ):
+            val._put(index, url, etag, last_modified)
+        for url in _rendered_pages(conn, rid) | (_yearless_pages(conn, rid) if run_today != today else set()):
+            val._drop(url)
+    return val
+
+
+def response_validators(response: Response) -> dict[str, str | None]:
+    """The validators a response carries, as stored in ``pages``."""
+    def header(name: bytes) -> str | None:
+        value = response.headers.get(name)
+        return value.decode("latin-1")[:300] if value else None
+
+    return {"etag": header(b"ETag"), "last_modified": header(b"Last-Modified")}
+
+
+class IncrementalSpider:
+    """The spider's side (mixed into SiteSpider): conditional requests and 304 handling."""
+
+    _validators: Validators | None = None
+    _reuse_conn: sqlite3.Connection | None = None
+
+    def _incremental(self) -> Validators:
+        if self._validators is None:
+            self._validators = Validators()
+            settings = self.crawler.settings  # type: ignore[attr-defined]
+            path = settings.get("GOVAUDIT_DB_PATH")
+            run_id = settings.getint("GOVAUDIT_RUN_ID")
+            if path and run_id and settings.getbool("GOVAUDIT_INCREMENTAL"):
+                t0 = time.monotonic()
+                self._reuse_conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                roots = [r.url for r in self.roots]  # type: ignore[attr-defined]
+                self._validators = load_validators(self._reuse_conn, run_id, roots, self.today.isoformat())  # type: ignore[attr-defined]
+                stats = self.crawler.stats  # type: ignore[attr-defined]
+                stats.set_value("govaudit/incremental/base_runs", ",".join(map(str, self._validators.runs)))
+                stats.set_value("govaudit/incremental/validators", len(self._validators))
+                stats.set_value("govaudit/incremental/load_seconds", round(time.monotonic() - t0, 3))
+        return self._validators
+
+    def _conditional(self, request: scrapy.Request) -> scrapy.Request:
+        """Add the stored validators to a page request that may be answered 304."""
+        meta = request.meta
+        if meta.get("ga_home") or meta.get("ga_column"):
+            return request  # freshness of home and column pages is judged on a fresh fetch
+        found = self._incremental().take(request.url)
+        if found is None:
+            return request
+        run, headers = found
+        meta["ga_reuse"] = run
+        for name, value in headers.items():
+            request.headers[name] = value
+        self.crawler.stats.inc_value("govaudit/incremental/conditional")  # type: ignore[attr-defined]
+        return request
+
+    def _not_modified(self, response: Response) -> bool:
+        """Whether a conditional request was answered 304; else the page changed and is read as fetched."""
+        if response.status == 304:
+            return True
+        self.crawler.stats.inc_value("govaudit/incremental/changed")  # type: ignore[attr-defined]
+        return False
+
+    def _reuse(self, response: Response):
+        """Record a 304 page from the earlier run; follow and check its stored links."""
+        meta = response.meta
+        stats = self.crawler.stats  # type: ignore[attr-defined]
+        chain = meta.get("redirect_urls") or []
+        url = chain[0] if chain else response.url
+        run = meta["ga_reuse"]
+        links = [] if chain else stored_links(self._reuse_conn, run, url)  # type: ignore[arg-type]
+        if chain or any(lk.kind == "newmedia" for lk in links):
+            # redirected since last time (not the page we hold), or a page whose new-media account
+            # links are fetched while it is read (crawler/interaction.py): fetch it in full
+            stats.inc_value(f"govaudit/incremental/{'redirected' if chain else 'refetched'}")
+            yield self._request(url, meta.get("ga_depth", 0), anchor=meta.get("ga_anchor") or "", referer=meta.get("ga_referer"))  # type: ignore[attr-defined]
+            return
+        stats.inc_value("govaudit/incremental/not_modified")
+        row = self._base_row(url, meta)  # type: ignore[attr-defined]
+        row.update({k: v for k, v in response_validators(response).items() if v})
+        yield ReusedPage(url=url, from_run=run, row=row)
+        root = self.root_of(url)  # type: ignore[attr-defined]
+        guide_source = self._replay_services(run, url, meta, root)
+        yield from self._check_links(links, False, guide_source)  # type: ignore[attr-defined]
+        yield from self._follow(links, [], meta.get("ga_depth", 0), root, None, url)  # type: ignore[attr-defined]
+
+    def _replay_services(self, run: int, url: str, meta: dict[str, Any], root: Any) -> bool:
+        """What crawler/search.py notes from a freshly read page (titles for the search probes, whether
+        its outside links are service guides), from the stored facts; whether it is a guide source."""
+        conn = self._reuse_conn
+        found = conn.execute(  # type: ignore[union-attr]
+            "SELECT article_title, is_article, title, column_name, breadcrumb_json FROM pages WHERE run_id = ? AND url = ?",
+            [run, url],
+        ).fetchone()
+        if found is None:
+            return False
+        article_title, is_article, title, column_name, breadcrumb = found
+        items = [
+            SimpleNamespace(title=t or "", url=u)
+            for t, u in conn.execute(  # type: ignore[union-attr]
+                "SELECT title, url FROM list_items WHERE run_id = ? AND page_url = ? ORDER BY rowid", [run, url]
+            )
+        ]
+        page_meta = {k: v for k, v in (("ArticleTitle", article_title), ("ColumnName", column_name)) if v}
+        facts = SimpleNamespace(meta=page_meta, is_article=bool(is_article), title=title or "",
+                                breadcrumb=json.loads(breadcrumb) if breadcrumb else [])
+        ex = SimpleNamespace(facts=facts, items=items, labels=None, forms=[])
+        self._note_services({"url": url}, meta, ex, root)  # type: ignore[attr-defined]
+        return self._guide_source(ex)  # type: ignore[attr-defined]
+
+
+def stored_links(conn: sqlite3.Connection, run_id: int, url: str) -> list[StoredLink]:
+    """A page's links as stored by run_id, in page order (outside pages back to kind "page")."""
+    rows = conn.execute(
+        "SELECT target, coalesce(anchor, ''), CASE kind WHEN 'external' THEN 'page' ELSE kind END FROM links "
+        "WHERE run_id = ? AND source = ? ORDER BY rowid",
+        [run_id, url],
+    )
+    return list(map(StoredLink._make, rows))
+
+
+# -- the pipeline's side -------------------------------------------------------------------
+
+# pages columns that describe this run's visit, not the page
+_CONTEXT = ("run_id", "root", "depth", "referer", "is_home", "elapsed", "fetched_at", "reused_from_run")
+
+
+def _columns(db: sqlite_utils.Database, table: str) -> list[str]:
+    return [c.name for c in db[table].columns]
+
+
+def copy_reused(db: sqlite_utils.Database, run_id: int, pages: list[ReusedPage]) -> None:
+    """Copy reused pages' rows, links and list items from their earlier run (call inside a transaction)."""
+    cols = _columns(db, "pages")
+    exprs = []
+    for c in cols:
+        if c in _CONTEXT:
+            exprs.append(f":{c}")
+        elif c in ("etag", "last_modified"):
+            exprs.append(f"coalesce(:{c}, {c})")
+        else:
+            exprs.append(f'"{c}"')
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    params = [
+        {
+            **{c: p.row.get(c) for c in _CONTEXT},
+            "etag": p.row.get("etag"),
+            "last_modified": p.row.get("last_modified"),
+            "run_id": run_id,
+            "reused_from_run": p.from_run,
+            "is_home": 0,
+            "from_run": p.from_run,
+            "url": p.url,
+        }
+        for p in pages
+    ]
+    conn = db.conn
+    conn.executemany(
+        f"INSERT OR REPLACE INTO pages ({quoted}) SELECT {', '.join(exprs)} FROM pages WHERE run_id = :from_run AND url = :url",
+        params,
+    )
+    keys = [{"run_id": run_id, "from_run": p.from_run, "url": p.url} for p in pages]
+    for table, source in (("links", "source"), ("list_items", "page_url")):
+        cols = _columns(db, table)
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        exprs = ", ".join(":run_id" if c == "run_id" else f'"{c}"' for c in cols)
+        conn.executemany(
+            f"INSERT INTO {table} ({quoted}) SELECT {exprs} FROM {table} "
+            f"WHERE run_id = :from_run AND {source} = :url ORDER BY rowid",
+            keys,
+        )
+
+
+def reused_note(db: sqlite_utils.Database, run_id: int) -> str:
+    """", N unchanged (304)" for the crawl summary line of an incremental run, else ""."""
+    run = db["crawl_runs"].get(run_id)
+    stats = json.loads(run["stats_json"] or "{}")
+    if not stats.get("govaudit/incremental/conditional"):
+        return ""
+    n = db.execute("SELECT count(*) FROM pages WHERE run_id = ? AND reused_from_run IS NOT NULL", [run_id]).fetchone()[0]
+    return f", {n:,} unchanged (304)"
