@@ -29,7 +29,7 @@ pytestmark = pytest.mark.e2e
 
 T = dt.date(2026, 12, 15)
 GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
-TIMING = {"run_id", "elapsed", "fetched_at", "checked_at", "home_elapsed"}
+TIMING = {"run_id", "elapsed", "fetched_at", "checked_at", "home_elapsed", "render_ms"}
 # the page a URL was first found on: with several pages at the same depth linking it, which one
 # is read first depends on timing, in two workers as in one process
 ORDER = {"referer"}
