@@ -68,6 +68,7 @@ CRAWL_KEYS: dict[str, type] = {
     "concurrency": int, "per_host": int, "delay": float, "obey_robots": bool,
     "check_links": bool, "link_cache_hours": float, "full": bool,
     "render": bool, "render_pages": int, "render_timeout": float, "render_patterns": list, "newmedia_hosts": list,
+    "max_pages_per_host": int, "max_pages_per_pattern": int, "refuse_private": bool,  # crawler/limits.py
 }
 RUN_KEYS: dict[str, type] = {"db": str, "out": str, "log": str, "formats": list}
 PROBE_KEYS: dict[str, type] = {"timeout": float, "concurrency": int}

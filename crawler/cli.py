@@ -96,6 +96,9 @@ def cli() -> None:
 @click.option("--delay", default=0.0, show_default=True, type=click.FloatRange(0, 60), help="Delay between requests to one host.")
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64), help="Worker processes for page extraction (experimental; 0 = in the crawler process).")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@click.option("--max-pages-per-host", default=0, show_default=True, type=click.IntRange(0), help="Pages per host:port (0 = only --max-pages).")
+@click.option("--max-pages-per-pattern", default=0, show_default=True, type=click.IntRange(0), help="Pages per URL template, digits taken as N (0 = no cap).")
+@click.option("--refuse-private", is_flag=True, help="Never fetch a link target or redirect on a private, loopback or reserved address (auditing a public site).")
 @click.option("--no-check-links", is_flag=True, help="Do not check outside links, attachments and images.")
 @click.option("--full", is_flag=True, help="Fetch every page in full (default: pages unchanged since the last run of these roots are answered 304 and their facts reused).")
 @click.option("--link-cache-hours", default=72.0, show_default=True, type=click.FloatRange(0, 24 * 365), help="Reuse an outside link's good result for this long (0 = always recheck).")
@@ -119,6 +122,7 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
         govaudit crawl --db site.db https://www.example.gov.cn/ https://jyj.example.gov.cn/
         govaudit crawl --db site.db --resume      # after a kill or Ctrl-C
     """
+    from crawler.limits import limit_settings
     from crawler.runner import CrawlInputError, CrawlOptions, run_crawl
     from crawler.store import StoreError
 
@@ -144,6 +148,7 @@ def crawl(db_path, urls, max_depth, max_pages, max_seconds, timeout, retries, co
             "GOVAUDIT_LINK_CACHE_HOURS": link_cache_hours,
             "GOVAUDIT_INCREMENTAL": not full,
             "GOVAUDIT_PROGRESS": _progress(progress, verbose),
+            **limit_settings(rendering.pop("max_pages_per_host"), rendering.pop("max_pages_per_pattern"), rendering.pop("refuse_private")),
         },
     )
     from crawler.render import render_settings

@@ -67,6 +67,9 @@ def crawl_options(cfg: Config, today: dt.date | None, log_file: Path | None, pro
     }
     if c.get("full"):
         extra["GOVAUDIT_INCREMENTAL"] = False
+    from crawler.limits import limit_settings
+
+    extra.update(limit_settings(c.get("max_pages_per_host", 0), c.get("max_pages_per_pattern", 0), c.get("refuse_private", False)))
     from crawler.render import render_settings
 
     try:

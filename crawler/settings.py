@@ -35,6 +35,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopbackOnlyMiddleware": 50,
     "crawler.middlewares.BackoffMiddleware": 60,
+    "crawler.limits.PrivateAddressMiddleware": 45,  # --refuse-private: before robots.txt (100) is asked for
+    "crawler.limits.HardeningMiddleware": 560,  # Retry-After before RetryMiddleware (550); robots.txt size
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
     "crawler.middlewares.ProxyMiddleware": 750,  # the same, without a cost per request when no proxy is set
     "crawler.middlewares.EncodingMiddleware": 500,  # after decompression (590), redirects and retries
@@ -75,3 +77,10 @@ GOVAUDIT_RENDER_HOSTS: list[str] = []  # besides crawler.render.RENDER_HOSTS
 GOVAUDIT_RENDER_PATTERNS: list[str] = []  # URL regular expressions always rendered
 GOVAUDIT_NEWMEDIA_HOSTS: list[str] = []  # besides crawler.extract.newmedia.NEWMEDIA_HOSTS
 GOVAUDIT_CHROMIUM = None  # path; default $GOVAUDIT_CHROMIUM, else /usr/bin/chromium
+# bounded resources (crawler/limits.py; README "Hardening / limits")
+GOVAUDIT_MAX_PAGES_PER_HOST = 0  # pages scheduled per host:port (0: only --max-pages)
+GOVAUDIT_MAX_PAGES_PER_PATTERN = 0  # pages per URL template, digits as N (0: no cap)
+GOVAUDIT_FANOUT_LINKS = 1000  # new in-scope links on a page, twice in a row, that make a fan-out trap (0: off)
+GOVAUDIT_MAX_LINKS_PER_PAGE = 5000  # links recorded and followed per page
+GOVAUDIT_MAX_RETRY_AFTER = 30.0  # seconds of Retry-After (429/503) honoured; longer: recorded, not retried
+GOVAUDIT_REFUSE_PRIVATE = False  # --refuse-private: no link target or redirect on a non-public address

@@ -24,6 +24,7 @@ from reports.annual import (
     AnnualReport,
 )
 from reports.model import ReportModel, build_model, model_json
+from reports.untrusted import visible_controls
 
 
 class ReportError(Exception):
@@ -49,6 +50,7 @@ _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("reports", "templates"),
     autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
     undefined=jinja2.StrictUndefined,
+    finalize=visible_controls,  # every {{ }}: bidi overrides in crawled text shown, not obeyed
 )
 _ENV.filters["safe_href"] = safe_href
 _ENV.filters["tojson_cn"] = _json_cn
@@ -72,7 +74,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 
 def md(text: Any) -> str:
     """Escape crawled text for Markdown: no raw HTML, no links, no table breaks."""
-    s = "" if text is None else str(text)
+    s = visible_controls("" if text is None else str(text))
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
     return " ".join(s.split())

@@ -41,6 +41,7 @@ from reports.annual import (
     TABLE4_RESULTS,
     AnnualReport,
 )
+from reports.untrusted import visible_controls
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -58,7 +59,7 @@ _PLACEHOLDER = re.compile(r"(【请[^】]*】)")
 
 def clean(text: Any) -> str:
     """Text safe for WordprocessingML: characters XML 1.0 cannot hold are dropped."""
-    return _BAD_XML.sub("", "" if text is None else str(text))
+    return visible_controls(_BAD_XML.sub("", "" if text is None else str(text)))  # bidi overrides shown, not obeyed
 
 
 def _set_font(target: Any, name: str, size: float | None = None, bold: bool | None = None) -> None:

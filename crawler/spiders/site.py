@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import multiprocessing
 import json
 import sqlite3
@@ -30,6 +31,7 @@ from crawler.extract.links import dedupe_key, strip_session
 from crawler.incremental import IncrementalSpider, response_validators
 from crawler.interaction import InteractionSpider
 from crawler.items import LinkCheckRecord, PageRecord
+from crawler.limits import TRAP_PREFIX, FrontierGuard, note_failure
 from crawler.search import ServiceFacts
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -108,6 +110,11 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
             cache[name] = self.crawler.settings.getint(name)
         return cache[name]
 
+    @functools.cached_property
+    def frontier(self) -> FrontierGuard:
+        """Per-host / per-pattern caps, links per page, fan-out traps (crawler/limits.py)."""
+        return FrontierGuard(self)
+
     # -- scope ------------------------------------------------------------------
     def root_of(self, url: str) -> Root | None:
         """The most specific root of a URL (memoised: each link is asked about several times)."""
@@ -147,6 +154,8 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
         if self.scheduled >= self._setting("GOVAUDIT_MAX_PAGES"):
             self.budget_hit = True
             stats.inc_value("govaudit/skipped/max_pages")
+            return None
+        if not self.frontier.admit(url):  # per-host and per-pattern caps, fan-out traps
             return None
         self.seen.add(key)
         self.scheduled += 1
@@ -202,6 +211,9 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
             yield from self.on_check_error(failure)
             return
         error = _error_text(failure)
+        if error.startswith(f"IgnoreRequest: {TRAP_PREFIX}"):
+            return  # a page of a fan-out trap, dropped before download (counted in the stats)
+        error = note_failure(self, failure, error)  # govaudit/limits/* stats
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if failure.check(IgnoreRequest) and "robots" in error.lower() and not request.meta.get("ga_home"):
             # forbidden by robots.txt: never fetched, so not a page of this run
@@ -335,6 +347,7 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         error = _error_text(failure)
+        error = note_failure(self, failure, error)  # govaudit/limits/* stats
         if "max redirections" in error:
             chain = [*meta.get("redirect_urls", []), request.url]
             yield self._check_row(meta, error=_redirect_error(chain), final_url=request.url)
@@ -423,6 +436,7 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
 
     def _record_page(self, response: TextResponse, row: dict[str, Any], meta: dict[str, Any], ex: Extracted):
         facts, links, items, pagination, empty = ex.facts, ex.links, ex.items, ex.pagination, ex.empty_marker
+        links = self.frontier.page_links(links, row["url"], meta.get("ga_referer"))  # links-per-page cap, fan-out traps
         column_url = meta.get("ga_column")
         row["body_head"] = ex.body_head
         row["text_len"] = ex.text_len
@@ -489,6 +503,8 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
                 if admitted:
                     yield self._request(admitted, depth, column=column_url, referer=row["url"])
         if depth >= self._setting("GOVAUDIT_MAX_DEPTH"):
+            if links:
+                self.crawler.stats.inc_value("govaudit/limits/max_depth")  # pages whose links were not followed
             return
         for lk in links:
             if lk.kind != "page" or self.root_of(lk.target) is None:
