@@ -101,7 +101,7 @@ def resume_requests(spider: Any, db_path: str, run_id: int) -> Iterator[Any]:
                         if admitted:
                             yield spider._request(admitted, p["depth"] + 1, anchor=lk["anchor"] or "", referer=p["url"])
             outside = [
-                SimpleNamespace(target=lk["target"], kind="page" if lk["kind"] == "external" else lk["kind"])
+                SimpleNamespace(target=lk["target"], anchor=lk["anchor"] or "", kind="page" if lk["kind"] == "external" else lk["kind"])
                 for lk in links
                 if lk["kind"] in ("external", "attachment", "image") and lk["target"] not in spider.checked
             ]

@@ -171,7 +171,14 @@ def test_killed_crawl_is_marked_partial_on_next_open(tmp_path):
     with RouteServer(routes, delay=0.3) as slow:
         proc = subprocess.Popen([*GOVAUDIT, "crawl", "--db", str(db), "--concurrency", "1", slow.url],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(3)
+        deadline = time.monotonic() + 120  # start-up is slow on a loaded machine: wait for the run row
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute("SELECT count(*) FROM pages").fetchone()[0]:
+                    break
+            except sqlite3.Error:
+                pass
+            time.sleep(0.1)
         proc.kill()
         proc.wait(timeout=30)
     listing = run("runs", "--db", str(db))
