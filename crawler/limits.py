@@ -9,6 +9,8 @@
   over-long URLs refused, dropped fan-out requests, the warn-size stat.
 - ``PrivateAddressMiddleware`` (downloader, ``--refuse-private``): link targets and redirects
   that resolve to a private, loopback, link-local or reserved address are refused unfetched.
+- ``disk_queue``: large crawls keep their frontier in Scrapy's disk queues (JOBDIR) beside
+  the database instead of in memory.
 - ``note_failure``: counts which limit a failed request hit (``govaudit/limits/*`` stats).
 
 Response size (DOWNLOAD_MAXSIZE, also after decompression, layer by layer) and the
@@ -21,7 +23,9 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
+import os
 import re
+import shutil
 import time
 from collections import Counter
 from typing import Any
@@ -32,6 +36,7 @@ from twisted.python.failure import Failure
 
 from crawler.extract.links import dedupe_key, strip_session
 
+DISK_QUEUE_ABOVE = 100_000  # with GOVAUDIT_DISK_QUEUE = "auto": --max-pages above which the frontier is on disk
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 2.5: parse at least 500 KiB; the rest is dropped
 TRAP_PREFIX = "skipped: fan-out trap"
 _DIGITS = re.compile(r"\d+")
@@ -289,3 +294,34 @@ class PrivateAddressMiddleware:
             return None
         self.crawler.stats.inc_value("govaudit/limits/private_refused")
         raise IgnoreRequest(f"skipped: {request.url} is on a private address ({address}; --refuse-private)")
+
+
+def disk_queue(db_path: str, settings: dict[str, Any]) -> str | None:
+    """Put the frontier on disk (Scrapy's JOBDIR queues) for a large crawl; the folder, or None.
+
+    GOVAUDIT_DISK_QUEUE: "auto" (on when --max-pages is over DISK_QUEUE_ABOVE), true or false.
+    The folder ``.govaudit-queue-<pid>`` sits beside the database and is removed when the run
+    ends (``drop_disk_queue``); those of crawls killed before that are removed here.
+    """
+    from crawler.store import _pid_alive
+
+    parent = os.path.dirname(os.path.abspath(db_path))
+    if os.path.isdir(parent):
+        for name in os.listdir(parent):
+            pid = name.rsplit("-", 1)[-1]
+            if name.startswith(".govaudit-queue-") and pid.isdigit() and not _pid_alive(int(pid)):
+                shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+    mode = str(settings.get("GOVAUDIT_DISK_QUEUE", "auto")).lower()
+    big = int(settings.get("GOVAUDIT_MAX_PAGES") or 0) > DISK_QUEUE_ABOVE
+    if not (mode in ("1", "true", "yes", "on") or (mode == "auto" and big)) or not os.path.isdir(parent):
+        return None
+    path = os.path.join(parent, f".govaudit-queue-{os.getpid()}")
+    shutil.rmtree(path, ignore_errors=True)  # never resume an old queue: --resume rebuilds from the database
+    os.mkdir(path)
+    settings["JOBDIR"] = path
+    return path
+
+
+def drop_disk_queue(path: str | None) -> None:
+    if path:
+        shutil.rmtree(path, ignore_errors=True)

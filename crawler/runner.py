@@ -150,10 +150,12 @@ def run_crawl(db_path: str, urls: list[str], opts: CrawlOptions, resume: bool = 
     from scrapy.crawler import CrawlerProcess
 
     from crawler import settings as default_settings
+    from crawler.limits import disk_queue, drop_disk_queue
     from crawler.spiders.site import SiteSpider
 
     base = {k: getattr(default_settings, k) for k in dir(default_settings) if k.isupper()}
     base.update(_settings(opts, db_path, run_id))
+    queue_dir = disk_queue(str(db_path), base)  # large crawls: the frontier on disk (crawler/limits.py)
     closed: dict[str, Any] = {}
     base["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(base)
@@ -189,6 +191,7 @@ def run_crawl(db_path: str, urls: list[str], opts: CrawlOptions, resume: bool = 
         raise
     finally:
         stats = crawler_obj.stats.get_stats() if crawler_obj.stats else {}
+        drop_disk_queue(queue_dir)
         roots_info = _root_summary(db, run_id, roots)
         store.finish_run(db, run_id, status, reason, stats)
     run = db["crawl_runs"].get(run_id)

@@ -84,3 +84,4 @@ GOVAUDIT_FANOUT_LINKS = 1000  # new in-scope links on a page, twice in a row, th
 GOVAUDIT_MAX_LINKS_PER_PAGE = 5000  # links recorded and followed per page
 GOVAUDIT_MAX_RETRY_AFTER = 30.0  # seconds of Retry-After (429/503) honoured; longer: recorded, not retried
 GOVAUDIT_REFUSE_PRIVATE = False  # --refuse-private: no link target or redirect on a non-public address
+GOVAUDIT_DISK_QUEUE = "auto"  # frontier in disk queues beside the database: "auto" (over 100,000 --max-pages), True, False

@@ -229,3 +229,15 @@ def test_refuse_private_addresses(tmp_path, refuse):
     else:
         assert fetched >= 2 and checks[private.url + "admin"] == 200 and go == 200
         assert "private address" not in str(checks["http://10.1.2.3/"])  # the test guard refused it (loopback only)
+
+
+def test_large_crawls_keep_their_frontier_on_disk(tmp_path):
+    from tests.site.server import FixtureSite
+
+    with FixtureSite() as site:
+        small, small_stats = _pages_and_stats(tmp_path / "memory.db", *site.roots)
+        large, large_stats = _pages_and_stats(tmp_path / "disk.db", "--max-pages", "200000", *site.roots)
+    assert sorted(large) == sorted(small) and len(small) > 20  # the same crawl, its queue on disk
+    assert large_stats["scheduler/enqueued/disk"] > 20 and large_stats.get("scheduler/unserializable", 0) == 0
+    assert "scheduler/enqueued/disk" not in small_stats  # near miss: a small crawl keeps it in memory
+    assert not list(tmp_path.glob(".govaudit-queue-*"))  # removed when the run ended
