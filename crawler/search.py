@@ -141,6 +141,9 @@ class ServiceFacts:
         if spider is not self or not self._probes_enabled():
             return
         state = self._svc()
+        if self.crawler.settings.getbool("GOVAUDIT_RESUME") and not state.get("restored"):  # type: ignore[attr-defined]
+            state["restored"] = True
+            self._restore_search_state()
         n = self.crawler.settings.getint("GOVAUDIT_SEARCH_PROBES", 3)  # type: ignore[attr-defined]
         scheduled = 0
         for root in self.roots:  # type: ignore[attr-defined]
@@ -157,6 +160,32 @@ class ServiceFacts:
         if scheduled:
             self.crawler.stats.inc_value("govaudit/search/probes", scheduled)  # type: ignore[attr-defined]
             raise DontCloseSpider
+
+    def _restore_search_state(self) -> None:
+        """A resumed run did not parse the pages stored before the interruption: take their search
+        boxes (home pages) and titles (list items, articles) from the database."""
+        import sqlite3
+
+        state = self._svc()
+        s = self.crawler.settings  # type: ignore[attr-defined]
+        conn = sqlite3.connect(f"file:{s.get('GOVAUDIT_DB_PATH')}?mode=ro", uri=True)
+        try:
+            run_id = s.getint("GOVAUDIT_RUN_ID")
+            for root in self.roots:  # type: ignore[attr-defined]
+                row = conn.execute("SELECT forms_json FROM pages WHERE run_id = ? AND url = ?", [run_id, root.url]).fetchone()
+                form = search_form(json.loads(row[0])) if row and row[0] else None
+                if form is not None:
+                    state["forms"].setdefault(root.url, (root.url, form))
+            rows = [*conn.execute("SELECT url, title FROM list_items WHERE run_id = ? LIMIT 50000", [run_id]),
+                    *conn.execute("SELECT url, article_title FROM pages WHERE run_id = ? AND is_article = 1 LIMIT 50000", [run_id])]
+        finally:
+            conn.close()
+        for url, title in rows:
+            root = self.root_of(url)  # type: ignore[attr-defined]
+            if root is not None and _title_ok(title):
+                titles = state["titles"].setdefault(root.url, {})
+                if len(titles) < MAX_TITLES:
+                    titles.setdefault(url, title.strip())
 
     def _search_request(self, root: str, page: str, form: dict[str, Any], title: str, article: str) -> scrapy.Request:
         data = {f["name"]: f.get("value", "") for f in form["fields"] if f["type"] == "hidden"}

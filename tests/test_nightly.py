@@ -87,8 +87,10 @@ def test_fail_on_thresholds(tmp_path):
 
     today = dt.date.today().isoformat()
     items = "".join(f'<li><a href="/a{n}.html">工作动态{n}</a><span>{today}</span></li>' for n in range(3))
-    home = html(f'<title>县政府</title><meta name="SiteName" content="县政府"><ul>{items}</ul>')
-    routes = {"/": home, **{f"/a{n}.html": html(f"<title>工作动态{n}</title><p>发布时间：{today}</p>") for n in range(3)}}
+    # a working 在线咨询 channel: without one the site would have a veto (consultation-channel-missing)
+    home = html(f'<title>县政府</title><meta name="SiteName" content="县政府"><ul>{items}</ul><a href="/zx.html">在线咨询</a>')
+    routes = {"/": home, "/zx.html": html("<title>在线咨询</title><form action='/zx/save' method='post'><textarea name='c'></textarea></form>"),
+              **{f"/a{n}.html": html(f"<title>工作动态{n}</title><p>发布时间：{today}</p>") for n in range(3)}}
     with RouteServer(routes) as srv:
         cfg = write_config(tmp_path / "govaudit.toml", [srv.url])
         major = run("run", "--config", str(cfg), "--fail-on", "major")
