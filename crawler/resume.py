@@ -107,6 +107,13 @@ def resume_requests(spider: Any, db_path: str, run_id: int) -> Iterator[Any]:
             ]
             if outside:
                 yield from spider._check_links(outside, bool(p["is_home"]))
+            accounts = [lk for lk in links if lk["kind"] == "newmedia" and lk["target"] not in spider.checked]
+            if accounts and hasattr(spider, "_find_accounts"):
+                # new-media accounts found before the stop but not fetched yet (crawler/interaction.py)
+                meta: dict[str, Any] = {}
+                found = [SimpleNamespace(target=lk["target"], anchor=lk["anchor"] or "", kind="page") for lk in accounts]
+                spider._find_accounts(found, ("新媒体矩阵",), meta, p["url"])
+                yield from spider._account_requests(meta)
     finally:
         conn.close()
 
