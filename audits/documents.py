@@ -334,13 +334,15 @@ def _candidates(ctx: SiteContext, column_words: Sequence[str]) -> tuple[str, lis
     for sql, ps in (
         like("p.article_title", ["号", *_INTERP_TITLE_LIKE]),
         like("p.title", ["号", *_INTERP_TITLE_LIKE]),
-        like("p.doc_meta_json", ["号", "\\u"]),
+        like("p.doc_meta_json", ["\\u"]),
         like("p.column_name", col_words),
         like("p.breadcrumb_json", [*col_words, "\\u"]),
     ):
         parts.append(sql)
         params += ps
     parts.append("instr(substr(p.main_text, 1, 130), '号') > 0")
+    # 号 in the metadata block other than in the keys 索引号 / 索取号 (in every block; a 文号 needs a 号 of its own)
+    parts.append("instr(replace(replace(p.doc_meta_json, '\"索引号\"', ''), '\"索取号\"', ''), '号') > 0")
     parts.append("(p.doc_meta_json IS NOT NULL AND p.doc_meta_json != '' AND NOT json_valid(p.doc_meta_json))")
     listed_sql, listed_params = like("c.name", col_words)
     parts.append(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from audits.context import SiteContext
+from audits.runcache import run_cached
 from crawler.extract.links import strip_session
 
 CHECKED_KINDS = ("page", "external", "attachment", "image", "invalid")
@@ -42,49 +43,94 @@ class Target:
         return [{"page": s["page"], "anchor": s["anchor"]} for s in self.sources[:MAX_LISTED_PAGES]]
 
 
+# Words of which every error phrase of soft_404.PHRASES holds at least one (tests/test_links_scale.py
+# checks it): a page or link check without any of them, without an error status and without a
+# redirect cannot make a link dead, a soft 404 or part of a redirect funnel.
+PHRASE_PARTS = ("页面", "删除", "不存在", "失效", "404")
+
+
+def _phrase_sql(col: str) -> str:
+    return " OR ".join([*(f"instr({col}, '{w}') > 0" for w in PHRASE_PARTS), f"{col} LIKE '%not%found%'"])
+
+
+# A result worth judging (pages: the partial index idx_pages_link_result of audits/store.py m005;
+# the query must repeat this text for SQLite to use it).
+RESULT_OF_NOTE = (
+    f"(error IS NOT NULL OR status >= 400 OR final_url != url OR {_phrase_sql('title')} OR {_phrase_sql('body_head')})"
+)
+# links to judge whatever their result: hidden, or not a valid URL (partial index idx_links_flagged)
+FLAGGED_LINK = "(hidden IS NOT NULL OR kind = 'invalid')"
+# targets the crawler may have stored under another URL (strip_session: session ids, the query re-encoded)
+ODD_TARGET = "(instr(target, '?') > 0 OR instr(target, ';') > 0)"
+
+
 def targets(ctx: SiteContext) -> list[Target]:
-    """Every link target seen on this site's pages, with its linking pages and its result.
+    """The link targets of this site's pages that a link rule can report, with their linking pages and result.
 
-    The three link rules share one computation per site context (the runner
-    keeps one context per site for all rules): the link table is the biggest
-    one, so it is streamed once, not once per rule.
+    Not every target: only those that can make a finding of dead-link, soft-404 or hidden-link
+    (a failing or redirected result, an error phrase, a hidden or invalid link, a URL stored
+    under another form).  They are found from the results side first, through partial indexes,
+    and their linking pages are then read through the (run_id, target) index, once per run for
+    all sites; the link table (26 links a page) is never read whole.  Each target has all its
+    linking pages of this site, in the order of the whole-table pass this replaces
+    (home page first, then by page URL and link order), and the targets come in the order of
+    their first linking page.
     """
-    cached = getattr(ctx, "_link_targets", None)
-    if cached is None:
-        cached = _targets(ctx)
-        ctx._link_targets = cached  # type: ignore[attr-defined]
-    return cached
+    per_root = run_cached(ctx, "link-targets", None, _candidate_targets)
+    return per_root.get(ctx.root, [])
 
 
-def _targets(ctx: SiteContext) -> list[Target]:
-    marks = ",".join("?" * len(CHECKED_KINDS))
-    rows = ctx.db.query(
-        f"SELECT l.source, l.target, l.anchor, l.kind, l.hidden, p.is_home FROM links l "
-        f"JOIN pages p ON p.run_id = l.run_id AND p.url = l.source "
-        f"WHERE l.run_id = ? AND p.root = ? AND l.kind IN ({marks}) ORDER BY p.is_home DESC, l.source",
-        [ctx.run_id, ctx.root, *CHECKED_KINDS],
-    )
-    by_url: dict[str, Target] = {}
-    for r in rows:
-        t = by_url.setdefault(r["target"], Target(r["target"], r["kind"]))
-        t.sources.append(Source(r["source"], r["anchor"] or "", bool(r["is_home"]), r["hidden"]))
-    if not by_url:
-        return []
-    results = _results(ctx, list(by_url))
-    for url, t in by_url.items():
-        t.result, t.result_source = results.get(url, (None, None))
-    return list(by_url.values())
+def _candidate_targets(ctx: SiteContext) -> dict[str, list[Target]]:
+    run = ctx.run_id
+    urls: set[str] = {r["url"] for r in ctx.query(f"SELECT url FROM pages WHERE run_id = ? AND {RESULT_OF_NOTE}", [run])}
+    urls |= {r["url"] for r in ctx.query(f"SELECT url FROM link_checks WHERE run_id = ? AND {RESULT_OF_NOTE}", [run])}
+    urls |= {r["target"] for r in ctx.query(f"SELECT DISTINCT target FROM links WHERE run_id = ? AND {FLAGGED_LINK}", [run])}
+    # a target stored in another form than its page is always judged (its page's final URL differs from it)
+    urls |= {
+        t for t in (r["target"] for r in ctx.query(f"SELECT DISTINCT target FROM links WHERE run_id = ? AND {ODD_TARGET}", [run]))
+        if strip_session(t) != t
+    }
+    marks_k = ",".join("?" * len(CHECKED_KINDS))
+    rows: list[tuple[Any, ...]] = []
+    todo = sorted(urls)
+    for i in range(0, len(todo), 500):
+        chunk = todo[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        rows += ctx.db.conn.execute(
+            f"SELECT p.root, l.target, l.source, l.anchor, l.kind, l.hidden, p.is_home, l.rowid FROM links l "
+            f"JOIN pages p ON p.run_id = l.run_id AND p.url = l.source "
+            f"WHERE l.run_id = ? AND l.target IN ({marks}) AND l.kind IN ({marks_k})",
+            [run, *chunk, *CHECKED_KINDS],
+        ).fetchall()
+    # the order of the old pass: ORDER BY p.is_home DESC (NULL last), l.source, link order
+    rows.sort(key=lambda r: (r[6] is None, -(r[6] or 0), r[2], r[7]))
+    by_root: dict[str, dict[str, Target]] = defaultdict(dict)
+    for root, target, source, anchor, kind, hidden, is_home, _rowid in rows:
+        t = by_root[root].get(target)
+        if t is None:
+            t = by_root[root][target] = Target(target, kind)
+        t.sources.append(Source(source, anchor or "", bool(is_home), hidden))
+    linked = sorted({t for ts in by_root.values() for t in ts})
+    results = _results(ctx, linked) if linked else {}
+    for ts in by_root.values():
+        for url, t in ts.items():
+            t.result, t.result_source = results.get(url, (None, None))
+    return {root: list(ts.values()) for root, ts in by_root.items()}
 
 
 def _results(ctx: SiteContext, urls: list[str]) -> dict[str, tuple[dict[str, Any], str]]:
+    """Per URL: the page stored for it (under its URL without session ids), else its link check."""
     out: dict[str, tuple[dict[str, Any], str]] = {}
-    lookup = {strip_session(u): u for u in urls}
+    lookup: dict[str, list[str]] = defaultdict(list)  # two URLs can share a page (with and without a session id)
+    for u in urls:
+        lookup[strip_session(u)].append(u)
     for chunk_start in range(0, len(urls), 500):
         chunk = urls[chunk_start : chunk_start + 500]
-        keys = [strip_session(u) for u in chunk]
+        keys = sorted({strip_session(u) for u in chunk})
         marks = ",".join("?" * len(keys))
         for row in ctx.query(f"SELECT * FROM pages WHERE run_id = ? AND url IN ({marks})", [ctx.run_id, *keys]):
-            out[lookup.get(row["url"], row["url"])] = (row, "page")
+            for u in lookup.get(row["url"], [row["url"]]):
+                out[u] = (row, "page")
         marks = ",".join("?" * len(chunk))
         for row in ctx.query(f"SELECT * FROM link_checks WHERE run_id = ? AND url IN ({marks})", [ctx.run_id, *chunk]):
             out.setdefault(row["url"], (row, "check"))

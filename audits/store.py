@@ -121,3 +121,22 @@ def m003_audit_timing(db: sqlite_utils.Database) -> None:
         db["rule_results"].add_column("seconds", float)
     if "stats_json" not in db["audit_runs"].columns_dict:
         db["audit_runs"].add_column("stats_json", str)  # {"seconds": …, "rule_seconds": {rule: s}, "rule_cpu_seconds": …, …}
+
+
+@audit_migrations()
+def m005_audit_scale_indexes(db: sqlite_utils.Database) -> None:
+    """Partial indexes so the link rules start from the few results and links worth judging
+    (audits/links.py) instead of reading every link of a run.  On an existing database this
+    reads the pages and links tables once (bench/README.md: about N s at 1,000,000 pages)."""
+    from audits.links import FLAGGED_LINK, ODD_TARGET, RESULT_OF_NOTE
+
+    db.execute(f"CREATE INDEX IF NOT EXISTS idx_pages_link_result ON pages(run_id, url) WHERE {RESULT_OF_NOTE}")
+    db.execute(f"CREATE INDEX IF NOT EXISTS idx_links_flagged ON links(run_id, target) WHERE {FLAGGED_LINK}")
+    db.execute(f"CREATE INDEX IF NOT EXISTS idx_links_odd_target ON links(run_id, target) WHERE {ODD_TARGET}")
+
+
+@audit_migrations()
+def m006_text_measures(db: sqlite_utils.Database) -> None:
+    """Measures of a text kept by its hash (audits/readability.py measure_all), so a re-audit
+    does not compute them again."""
+    db["text_measures"].create({"kind": str, "key": str, "value_json": str}, pk=("kind", "key"), if_not_exists=True)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from audits import documents as D
 from audits.context import SiteContext
 from audits.model import Finding, NotApplicable, Rule
-from audits.readability import measure
+from audits.readability import measure_all
 
 LABELS = {
     "avg_sentence_chars": "平均句长（字）",
@@ -48,11 +48,11 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     if not interps:
         raise NotApplicable("no 政策解读 on this site")
     texts = {r["url"]: r["main_text"] for r in ctx.pages_in([d.url for d in interps]) if r.get("main_text")}
+    measured = measure_all(ctx.db, {u: t for u, t in texts.items() if len(t) >= p.min_chars}, p.long_sentence)
     for doc in interps:
-        text = texts.get(doc.url) or ""
-        if len(text) < p.min_chars:
+        m = measured.get(doc.url)
+        if m is None:
             continue
-        m = measure(text, p.long_sentence)
         values = asdict(m)
         failed = [k for k in LABELS if values[k] > getattr(p, k)]
         if not failed:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from audits.context import SiteContext
 from audits.model import Finding, NotApplicable, Rule
+from audits.textscan import pages_by_url, scan
+from audits.typos import matcher
 
 ID_RE = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{4})(\d{2})(\d{2})(\d{3})([0-9Xx])(?![0-9A-Za-z])")
 MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
@@ -46,13 +48,16 @@ class Params:
 
 
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
-    rows = ctx.query(
-        "SELECT url, title, main_text, body_head FROM pages WHERE run_id = ? AND root = ? AND error IS NULL "
-        "AND status < 400 AND (main_text IS NOT NULL OR body_head IS NOT NULL)",
+    if not ctx.query(
+        "SELECT 1 FROM pages WHERE run_id = ? AND root = ? AND error IS NULL "
+        "AND status < 400 AND (main_text IS NOT NULL OR body_head IS NOT NULL) LIMIT 1",
         [ctx.run_id, ctx.root],
-    )
-    if not rows:
+    ):
         raise NotApplicable("no page text")
+    # only pages with 11 digits in a row can hold an ID or a mobile number (one pass over the run's text)
+    urls = scan(ctx, tuple(matcher().by_wrong)).digits.get(ctx.root, [])
+    order = {u: i for i, u in enumerate(urls)}
+    rows = sorted(pages_by_url(ctx, urls, "url, title, main_text, body_head"), key=lambda r: order[r["url"]])
     for r in rows:
         text = r["main_text"] or r["body_head"] or ""
         ids = sorted({m.group(0) for m in ID_RE.finditer(text) if valid_id(m.group(0))})

@@ -24,6 +24,7 @@ from typing import Any
 
 from audits.context import SiteContext
 from audits.model import Finding, Rule
+from audits.textscan import pages_by_url, scan
 from audits.typos import Hit, mark, matcher_with
 
 _BODY_HEAD_CUT = 600  # crawler keeps the first 600 characters of visible text
@@ -66,11 +67,10 @@ def _texts(page: dict[str, Any], scan_body_head: bool) -> Iterator[tuple[str, st
 
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     m = matcher_with(_extra_path(ctx, p))
-    pages = ctx.query(
-        "SELECT url, title, article_title, main_text, body_head, is_home FROM pages "
-        "WHERE run_id = ? AND root = ? ORDER BY is_home DESC, url",
-        [ctx.run_id, ctx.root],
-    )
+    # only the pages whose text holds a dictionary word can hit (one pass over the run's text, audits/textscan.py)
+    candidates = scan(ctx, tuple(m.by_wrong)).words.get(ctx.root, [])
+    pages = pages_by_url(ctx, candidates, "url, title, article_title, main_text, body_head, is_home")
+    pages.sort(key=lambda r: (r["is_home"] is None, -(r["is_home"] or 0), r["url"]))  # ORDER BY is_home DESC, url
     # (wrong, correct, sentence) -> the hit, its spans, the pages in order, the fields
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     for page in pages:
