@@ -17,6 +17,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 import pytest
@@ -30,9 +31,12 @@ pytestmark = pytest.mark.e2e
 T = dt.date(2026, 12, 15)
 GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 TIMING = {"run_id", "elapsed", "fetched_at", "checked_at", "home_elapsed", "render_ms"}
-# the page a URL was first found on: with several pages at the same depth linking it, which one
-# is read first depends on timing, in two workers as in one process
-ORDER = {"referer"}
+# How a page was first reached depends on which page was read first.  referer: with several pages
+# at one depth linking it, in two workers as in one process.  depth: one process gives a page the
+# depth of the first path it saw, which is longer than the shortest when a shallow page is slow to
+# parse (a home page rendered in Chromium); the distributed crawl goes level by level, so its depth
+# is the shortest path's (test_distributed_depth_is_the_shortest_path).
+ORDER = {"referer", "depth"}
 # the fixture's search page hands out a fresh session id on every request (a trap): links carry it
 _SESSION = re.compile(r"(sid=qs|jsessionid=)[0-9A-F]+")
 _PER_REQUEST_BODY = "/search/"  # ... so that page's body, and its ETag, differ from fetch to fetch
@@ -135,7 +139,7 @@ def facts(db: Path, table: str) -> Counter[tuple]:
     for row in conn.execute(f"SELECT {', '.join(cols)} FROM {table}"):
         rec = dict(zip(cols, row))
         if table == "pages" and _PER_REQUEST_BODY in rec["url"]:
-            rec["etag"] = rec["last_modified"] = None
+            rec["etag"] = rec["last_modified"] = rec["pagination_json"] = None
         out[tuple(_SESSION.sub(r"\1…", v) if isinstance(v, str) else v for v in rec.values())] += 1
     conn.close()
     return out
@@ -146,6 +150,15 @@ def test_same_facts_as_a_single_process_crawl(crawls, table):
     single, dist = facts(crawls["single"], table), facts(crawls["dist"], table)
     assert sum(single.values()) > 0
     assert dist == single, (f"only distributed: {list(dist - single)[:3]}", f"only single: {list(single - dist)[:3]}")
+
+
+def test_distributed_depth_is_the_shortest_path(crawls):
+    conn = sqlite3.connect(crawls["dist"])
+    longer = conn.execute(
+        "SELECT p.url, p.depth, min(s.depth) FROM pages p JOIN links l ON l.target = p.url "
+        "JOIN pages s ON s.url = l.source GROUP BY p.url HAVING p.depth > min(s.depth) + 1").fetchall()
+    assert longer == []
+    assert conn.execute("SELECT count(DISTINCT depth) FROM pages").fetchone()[0] >= 3
 
 
 def test_every_referer_is_a_page_one_level_up(crawls):
@@ -176,13 +189,28 @@ def test_no_duplicate_rows(crawls):
         assert dupes == (0,), table
 
 
+def _probes(db: Path) -> set[str]:
+    """Site-search probe requests: made by a crawl with its database at hand, not by workers."""
+    conn = sqlite3.connect(db)
+    try:
+        urls = set()
+        for request_url, final_url, chain in conn.execute("SELECT request_url, final_url, redirect_chain_json FROM search_probes"):
+            urls.update([request_url, final_url or request_url, *json.loads(chain or "[]")])
+        return {urlsplit(u).path + ("?" + urlsplit(u).query if urlsplit(u).query else "") for u in urls}
+    except sqlite3.OperationalError:  # a schema without probes
+        return set()
+    finally:
+        conn.close()
+
+
 def test_each_page_is_fetched_as_often_as_by_one_process(crawls):
     single, dist = crawls["served_single"], crawls["served_dist"]
-    robots = {k for k in single | dist if k[1] == "/robots.txt"}
-    assert {k: v for k, v in dist.items() if k not in robots} == {k: v for k, v in single.items() if k not in robots}
+    skip = {k for k in single | dist if k[1] == "/robots.txt" or k[1] in _probes(crawls["single"])}
+    assert {k: v for k, v in dist.items() if k not in skip} == {k: v for k, v in single.items() if k not in skip}
     assert sum(single.values()) > 100
     # robots.txt is read once per worker and host
-    assert all(1 <= dist[k] <= 2 for k in robots)
+    robots = [k for k in dist if k[1] == "/robots.txt"]
+    assert robots and all(1 <= dist[k] <= 2 for k in robots)
 
 
 def test_both_workers_fetched_pages(crawls):
@@ -203,8 +231,10 @@ def test_audit_finds_the_same(crawls):
         run("audit", "--db", str(db), "--as-of", T.isoformat())
         out = run("findings", "--db", str(db), "--format", "jsonl").stdout
         rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+        # site-search-broken judges the search probes, which need the crawl's database (crawler/search.py)
+        rows = [f for f in rows if f["rule"] != "site-search-broken"]
         for f in rows:
-            for timing in ("elapsed_seconds", "response_seconds"):  # how long a fetch took
+            for timing in ("elapsed_seconds", "response_seconds", "render_ms"):  # how long a fetch took
                 f["evidence"].pop(timing, None)
         found.append(sorted(json.dumps({k: v for k, v in f.items() if k not in ("run_id", "first_seen")}, sort_keys=True, ensure_ascii=False) for f in rows))
     assert len(found[0]) > 10
@@ -275,14 +305,14 @@ def test_a_second_writer_on_the_same_redis_is_refused(redis_url, tmp_path):
 # -- a worker dies ------------------------------------------------------------------------------
 
 def test_a_killed_worker_loses_no_page(redis_url, tmp_path):
-    n = 60
+    n = 100
     routes = {"/": html("<title>首页</title>" + "".join(f'<a href="/p{i}.html">第{i}页</a>' for i in range(n)))}
     routes.update({f"/p{i}.html": html(f"<title>第{i}页</title><p>正文{i}</p>") for i in range(n)})
     env = {**os.environ, "GOVAUDIT_WORKER_TIMEOUT": "3"}
     client = redis.Redis.from_url(redis_url)
     with RouteServer(routes, delay=0.3) as site:
         db = tmp_path / "kill.db"
-        writer = start_writer(redis_url, db, [site.url], "--concurrency", "4", env=env)
+        writer = start_writer(redis_url, db, [site.url], "--concurrency", "2", env=env)
         doomed, survivor = start_worker(redis_url), None
         try:
             wid = _busy_worker(client, doomed)
@@ -297,7 +327,7 @@ def test_a_killed_worker_loses_no_page(redis_url, tmp_path):
         finish(survivor)
         fetched = Counter(path for (_method, path) in site.hits.elements() if path != "/robots.txt")
     assert rc == 0, out + err
-    assert "complete (finished), 61 pages" in out
+    assert f"complete (finished), {n + 1} pages" in out
     assert f"worker {wid} stopped answering; its" in err
     conn = sqlite3.connect(db)
     urls = [r[0] for r in conn.execute("SELECT url FROM pages")]
@@ -312,7 +342,7 @@ def test_a_killed_worker_loses_no_page(redis_url, tmp_path):
 
 def _busy_worker(client: redis.Redis, proc: subprocess.Popen[str]) -> str:
     """The id of the worker proc runs, once it holds requests in flight and has sent some pages."""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         children = psutil.Process(proc.pid).children()
         if children:

@@ -68,7 +68,8 @@ class SharedScheduler(Scheduler):
         run, keys, meta = self.run, self.run.keys, request.meta
         held = meta.pop("ga_inflight", None)  # a retry or redirect of a request this worker holds
         claim = meta.pop("ga_claim", None)  # a new link check (ClaimMiddleware)
-        payload = (b"C" if meta.get("ga_check") else b"P") + self.queue._encode_request(request)
+        page = request.callback == self.spider.parse and not meta.get("ga_check")  # a site page: admitted, level by level
+        payload = (b"P" if page else b"C") + self.queue._encode_request(request)
         score = -request.priority
         if held is not None:
             ok = run.handoff(keys=[run.inflight, keys.requests], args=[held, score, payload])
@@ -84,6 +85,13 @@ class SharedScheduler(Scheduler):
             )
             self._count(f"checks/{_CLAIM_OUTCOME[outcome]}")
             return outcome == 1
+        if meta.get("ga_account"):  # a new-media account page: once per run (crawler/interaction.py)
+            outcome = run.once(keys=[keys.accounts, keys.requests, keys.state], args=[meta["ga_account"], score, payload])
+            self._count(f"accounts/{_CLAIM_OUTCOME[outcome]}")
+            return outcome == 1
+        if not page:  # anything else the spider asks for beside pages and checks
+            run.client.zadd(keys.requests, {payload: score})
+            return True
         parts = urlsplit(request.url)
         pathkey = f"{parts.netloc} {parts.path}" if parts.query else ""
         outcome = run.admit(

@@ -107,6 +107,7 @@ class Keys:
         self.checked = p + "checked"  # link targets claimed for a check
         self.cached_only = p + "cached_only"  # ... of which only the link cache answered
         self.link_cache = p + "link_cache"  # url → JSON, published by the writer from the database
+        self.accounts = p + "accounts"  # new-media account pages requested
         self.columns = p + "columns"  # (host, path, column name) → the column's key URL
         self.aliases = p + "aliases"  # "root index\turl" of home pages that redirected
         self.items = p + "items"  # records for the writer (JSON), LPUSHed by workers
@@ -161,6 +162,15 @@ end
 redis.call('SADD', KEYS[1], ARGV[1])
 if ARGV[3] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
 if ARGV[4] == '' then redis.call('LPUSH', KEYS[4], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
+return 1
+"""
+
+# Queue a request that must be made once per run (a new-media account page), or refuse it.
+# KEYS: once-set requests state   ARGV: key, score, request
+ONCE = """
+if redis.call('GET', KEYS[3]) ~= 'running' then return -3 end
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 """
 

@@ -32,7 +32,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 import crawler  # noqa: F401  (offline tldextract before Scrapy loads)
 from crawler.distributed.shared import (
-    ADMIT, CLAIM, CURRENT, HANDOFF, HEARTBEAT_SECONDS, HEARTBEAT_TTL, POP, Keys, SharedError, _where,
+    ADMIT, CLAIM, CURRENT, HANDOFF, HEARTBEAT_SECONDS, HEARTBEAT_TTL, ONCE, POP, Keys, SharedError, _where,
     connect, encode_record, worker_id,
 )
 from crawler.items import LinkCheckRecord
@@ -63,6 +63,7 @@ class WorkerRun:
         self.admit = client.register_script(ADMIT)
         self.claim = client.register_script(CLAIM)
         self.handoff = client.register_script(HANDOFF)
+        self.once = client.register_script(ONCE)
         self._pop = client.register_script(POP)
         self.ttl = int(self.config.get("worker_timeout", HEARTBEAT_TTL))
         self.aliases_applied = 0
