@@ -19,6 +19,19 @@ def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=timeout)
 
 
+def wait_for_pages(db, proc, run_id: int, timeout: float = 120) -> None:
+    """Wait until the crawl has stored a page of its run (or ended)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            if conn.execute("SELECT count(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()[0]:
+                return
+        except sqlite3.Error:
+            pass
+        time.sleep(0.1)
+
+
 def assert_clean_failure(proc: subprocess.CompletedProcess[str], needle: str, code: int = 2) -> None:
     assert proc.returncode == code, (proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr
@@ -150,7 +163,7 @@ def test_interrupt_marks_run_partial_and_keeps_earlier_runs(tmp_path):
     with RouteServer(routes, delay=0.3) as slow:
         proc = subprocess.Popen([*GOVAUDIT, "crawl", "--db", str(db), "--concurrency", "1", slow.url],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(4)
+        wait_for_pages(db, proc, run_id=2)  # start-up is slow on a loaded machine
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
@@ -171,14 +184,7 @@ def test_killed_crawl_is_marked_partial_on_next_open(tmp_path):
     with RouteServer(routes, delay=0.3) as slow:
         proc = subprocess.Popen([*GOVAUDIT, "crawl", "--db", str(db), "--concurrency", "1", slow.url],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120  # start-up is slow on a loaded machine: wait for the run row
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute("SELECT count(*) FROM pages").fetchone()[0]:
-                    break
-            except sqlite3.Error:
-                pass
-            time.sleep(0.1)
+        wait_for_pages(db, proc, run_id=1)  # start-up is slow on a loaded machine
         proc.kill()
         proc.wait(timeout=30)
     listing = run("runs", "--db", str(db))
