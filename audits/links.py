@@ -82,12 +82,12 @@ def targets(ctx: SiteContext) -> list[Target]:
 
 def _candidate_targets(ctx: SiteContext) -> dict[str, list[Target]]:
     run = ctx.run_id
-    urls: set[str] = {r["url"] for r in ctx.query(f"SELECT url FROM pages WHERE run_id = ? AND {RESULT_OF_NOTE}", [run])}
+    urls: set[str] = {r["url"] for r in ctx.query(f"SELECT url FROM pages INDEXED BY idx_pages_link_result WHERE run_id = ? AND {RESULT_OF_NOTE}", [run])}
     urls |= {r["url"] for r in ctx.query(f"SELECT url FROM link_checks WHERE run_id = ? AND {RESULT_OF_NOTE}", [run])}
-    urls |= {r["target"] for r in ctx.query(f"SELECT DISTINCT target FROM links WHERE run_id = ? AND {FLAGGED_LINK}", [run])}
+    urls |= {r["target"] for r in ctx.query(f"SELECT DISTINCT target FROM links INDEXED BY idx_links_flagged WHERE run_id = ? AND {FLAGGED_LINK}", [run])}
     # a target stored in another form than its page is always judged (its page's final URL differs from it)
     urls |= {
-        t for t in (r["target"] for r in ctx.query(f"SELECT DISTINCT target FROM links WHERE run_id = ? AND {ODD_TARGET}", [run]))
+        t for t in (r["target"] for r in ctx.query(f"SELECT DISTINCT target FROM links INDEXED BY idx_links_odd_target WHERE run_id = ? AND {ODD_TARGET}", [run]))
         if strip_session(t) != t
     }
     marks_k = ",".join("?" * len(CHECKED_KINDS))
@@ -98,7 +98,7 @@ def _candidate_targets(ctx: SiteContext) -> dict[str, list[Target]]:
         marks = ",".join("?" * len(chunk))
         rows += ctx.db.conn.execute(
             f"SELECT p.root, l.target, l.source, l.anchor, l.kind, l.hidden, p.is_home, l.rowid FROM links l "
-            f"JOIN pages p ON p.run_id = l.run_id AND p.url = l.source "
+            f"JOIN pages p INDEXED BY idx_pages_url_root ON p.run_id = l.run_id AND p.url = l.source "  # covering (m007)
             f"WHERE l.run_id = ? AND l.target IN ({marks}) AND l.kind IN ({marks_k})",
             [run, *chunk, *CHECKED_KINDS],
         ).fetchall()

@@ -44,10 +44,18 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     here = [r for r in reports if r.root == ctx.root and r.crawled and r.tables]
     if not here:
         raise NotApplicable("no annual report page with tables on this site")
-    parsed = {r.url: A.parse_report(r.tables) for r in reports if r.crawled and r.tables}
-    by_owner_year = {(_owner_key(r), r.year): r for r in reports if r.url in parsed}
+    # parsed when needed: this site's reports and the year before of each (not every report of the run per site)
+    tables = {r.url: r.tables for r in reports if r.crawled and r.tables}
+    parsed: dict[str, A.ParsedReport] = {}
+
+    def parsed_of(url: str) -> A.ParsedReport:
+        if url not in parsed:
+            parsed[url] = A.parse_report(tables[url])
+        return parsed[url]
+
+    by_owner_year = {(_owner_key(r), r.year): r for r in reports if r.url in tables}
     for rep in sorted(here, key=lambda r: (r.year, r.url)):
-        pr = parsed[rep.url]
+        pr = parsed_of(rep.url)
         if not pr.found:
             continue  # attachment-only report: nothing to check on the page
         base = {"year": rep.year, "title": rep.title, "format": pr.format, "blank_cells_as_zero": pr.blank_cells}
@@ -60,7 +68,7 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
             )
         last = by_owner_year.get((_owner_key(rep), rep.year - 1))
         if p.cross_year and last is not None:
-            soft = A.check_cross_year(pr, parsed[last.url])
+            soft = A.check_cross_year(pr, parsed_of(last.url))
             if soft:
                 yield Finding(
                     url=rep.url,

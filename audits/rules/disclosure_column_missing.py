@@ -28,6 +28,7 @@ from audits import annual_report as A
 from audits.context import SiteContext
 from audits.documents import home_fetched, words
 from audits.model import Finding, NotApplicable, Rule
+from audits.runcache import run_cached
 
 REQUIRED = (
     "政府信息公开指南|信息公开指南|公开指南",
@@ -81,10 +82,7 @@ def _names_under(ctx: SiteContext, section: dict[str, Any], section_names: tuple
     for c in ctx.query("SELECT url, name FROM columns WHERE run_id = ?", [ctx.run_id]):
         if c["url"] != url and c["url"].startswith(prefix) and c["name"]:
             names.append(c["name"])
-    for r in ctx.query(
-        "SELECT breadcrumb_json, column_name FROM pages WHERE run_id = ? AND root = ? AND breadcrumb_json LIKE ?",
-        [ctx.run_id, ctx.root, "%公开%"],
-    ):
+    for r in _disclosure_crumbs(ctx):
         try:
             crumbs = [_n(x) for x in json.loads(r["breadcrumb_json"] or "[]")]
         except ValueError:
@@ -98,20 +96,45 @@ def _names_under(ctx: SiteContext, section: dict[str, Any], section_names: tuple
     return [_n(x) for x in names if _n(x)]
 
 
+def _disclosure_crumbs(ctx: SiteContext) -> list[dict[str, Any]]:
+    """The distinct (breadcrumb, column name) of this site's pages whose breadcrumb mentions 公开
+    (a covering partial index, audits/store.py m007; once per site, not once per candidate)."""
+    cached = getattr(ctx, "_disclosure_crumbs", None)
+    if cached is None:
+        cached = ctx._disclosure_crumbs = ctx.query(  # type: ignore[attr-defined]
+            "SELECT DISTINCT breadcrumb_json, column_name FROM pages WHERE run_id = ? AND root = ? AND breadcrumb_json LIKE '%公开%'",
+            [ctx.run_id, ctx.root],
+        )
+    return cached
+
+
+def _section_links(ctx: SiteContext, section_names: tuple[str, ...]) -> dict[str, list[tuple[str, str, int]]]:
+    """Per root: (target, normalised anchor, links) of the links whose text is a section name, in the
+    order the per-site pass met them (by linking page, then link).  One query for the whole run
+    (the expression index of m007 on the link text), not a pass over every link of every site."""
+    marks = ",".join("?" * len(section_names))
+    rows = ctx.db.conn.execute(
+        "SELECT p.root, l.target, replace(l.anchor, ' ', '') AS a, count(*), min(p.rowid * 4294967296 + l.rowid) AS first "
+        "FROM links l JOIN pages p INDEXED BY idx_pages_url_root ON p.run_id = l.run_id AND p.url = l.source "
+        f"WHERE l.run_id = ? AND l.kind IN ('page', 'external') AND replace(l.anchor, ' ', '') IN ({marks}) "
+        "GROUP BY p.root, l.target, a ORDER BY first",
+        [ctx.run_id, *section_names],
+    ).fetchall()
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for root, target, anchor, n, _first in rows:
+        out.setdefault(root, []).append((target, anchor, n))
+    return out
+
+
 def find_section(ctx: SiteContext, section_names: tuple[str, ...], reqs: list[tuple[str, tuple[str, ...]]]) -> tuple[dict[str, Any] | None, list[str], list[dict[str, Any]]]:
     """(the section {url, name, found_by}, names under it, all candidates considered)."""
     cands: dict[str, dict[str, Any]] = {}
     counts: Counter[str] = Counter()
-    marks = ",".join("?" * len(section_names))
-    for lk in ctx.query(
-        "SELECT l.target, l.anchor FROM links l JOIN pages p ON p.run_id = l.run_id AND p.url = l.source "
-        f"WHERE l.run_id = ? AND p.root = ? AND l.kind IN ('page', 'external') AND replace(l.anchor, ' ', '') IN ({marks})",
-        [ctx.run_id, ctx.root, *section_names],
-    ):
-        name = _n(lk["anchor"])
+    for target, anchor, n in run_cached(ctx, "disclosure-section-links", section_names, lambda c: _section_links(c, section_names)).get(ctx.root, []):
+        name = _n(anchor)
         if name in section_names:
-            counts[lk["target"]] += 1
-            cands.setdefault(lk["target"], {"url": lk["target"], "name": name, "found_by": "link"})
+            counts[target] += n
+            cands.setdefault(target, {"url": target, "name": name, "found_by": "link"})
     for c in ctx.columns():
         if _n(c.get("name")) in section_names:
             cands.setdefault(c["url"], {"url": c["url"], "name": _n(c["name"]), "found_by": "column"})

@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from audits.context import SiteContext
 from audits.model import Finding, NotApplicable, Rule
@@ -35,31 +36,43 @@ class Params:
 
 
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
-    rows = ctx.query(
-        "SELECT url, is_article, is_list, meta_json, footer_json FROM pages WHERE run_id = ? AND root = ? "
-        "AND error IS NULL AND status < 400 AND meta_json IS NOT NULL ORDER BY is_home DESC, url",
+    # plain tuples, no sort of the whole site: only the pages missing something are put in order
+    rows = ctx.db.conn.execute(
+        "SELECT url, is_home, is_article, is_list, meta_json, footer_json FROM pages WHERE run_id = ? AND root = ? "
+        "AND error IS NULL AND status < 400 AND meta_json IS NOT NULL",
         [ctx.run_id, ctx.root],
     )
-    if not rows:
-        raise NotApplicable("no HTML page fetched")
-    missing: dict[tuple[str, str], list[str]] = defaultdict(list)
+    missing_keyed: dict[tuple[str, str], list[tuple[tuple[Any, ...], str]]] = defaultdict(list)
     totals: dict[str, int] = defaultdict(int)
-    mismatched: list[tuple[str, str, str]] = []
-    for r in rows:
-        ptype = "article" if r["is_article"] else "list" if r["is_list"] else "site"
+    mismatched_keyed: list[tuple[tuple[Any, ...], tuple[str, str, str]]] = []
+    footers: dict[str | None, dict[str, Any]] = {}  # the footer is a template: the same on most pages
+    for url, is_home, is_article, is_list, meta_json, footer_json in rows:
+        ptype = "article" if is_article else "list" if is_list else "site"
         totals[ptype] += 1
         totals["footer"] += 1
-        meta = json.loads(r["meta_json"] or "{}")
+        order = (is_home is None, -(is_home or 0), url)  # ORDER BY is_home DESC, url
+        meta = json.loads(meta_json or "{}")
         for tag in REQUIRED[ptype]:
             if not (meta.get(tag) or "").strip():
-                missing[(ptype, tag)].append(r["url"])
-        footer = json.loads(r["footer_json"] or "{}")
+                missing_keyed[(ptype, tag)].append((order, url))
+        footer = footers.get(footer_json)
+        if footer is None:
+            footer = footers[footer_json] = json.loads(footer_json or "{}")
         for item in FOOTER_ITEMS:
             if not footer.get(item):
-                missing[("footer", item)].append(r["url"])
+                missing_keyed[("footer", item)].append((order, url))
         code, meta_code = footer.get("site_id_code"), (meta.get("SiteIDCode") or "").strip()
         if code and meta_code and code != meta_code:
-            mismatched.append((r["url"], code, meta_code))
+            mismatched_keyed.append((order, (url, code, meta_code)))
+    if not totals:
+        raise NotApplicable("no HTML page fetched")
+    # in the order the ordered pass met them: by first page, then the item's place in the checks
+    def first(k: tuple[str, str]) -> tuple[Any, ...]:
+        place = 100 + list(FOOTER_ITEMS).index(k[1]) if k[0] == "footer" else REQUIRED[k[0]].index(k[1])
+        return (min(missing_keyed[k])[0], place)
+
+    missing = {k: [u for _, u in sorted(missing_keyed[k])] for k in sorted(missing_keyed, key=first)}
+    mismatched = [m for _, m in sorted(mismatched_keyed, key=lambda x: x[0])]
     for (ptype, item), pages in missing.items():
         if ptype == "footer":
             what, where = FOOTER_ITEMS[item], "页面底部"
