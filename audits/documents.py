@@ -358,11 +358,15 @@ def _plain_published(ctx: SiteContext, cand_sql: str, cand_params: list[Any], re
 
     Only the date fields of a metadata block can change a publish date, so the
     articles are grouped in SQL by those fields and the page's own date, and
-    each distinct group is read once.
+    each distinct group is read once.  Of the page's date only its day counts
+    (read_doc_meta reads ``str(pub_date)[:10]``) and of its source only whether
+    it is "doc_meta" (other sources name the date, never change it): articles of
+    one day fall into one group.
     """
     out: Counter[dt.date] = Counter()
     for r in ctx.db.conn.execute(
-        "SELECT p.pub_date, p.pub_date_source, CASE WHEN json_valid(p.doc_meta_json) THEN "
+        "SELECT substr(p.pub_date, 1, 10), CASE WHEN p.pub_date_source = 'doc_meta' THEN 'doc_meta' "
+        "WHEN p.pub_date_source IS NULL THEN NULL ELSE 'page' END, CASE WHEN json_valid(p.doc_meta_json) THEN "
         "(SELECT group_concat(j.key || char(31) || coalesce(j.value, ''), char(30)) FROM json_each(p.doc_meta_json) j "
         "WHERE j.key LIKE '%日%期%' OR j.key LIKE '%时%间%') END AS dates, count(*) "
         f"FROM pages p WHERE {_ARTICLES} AND NOT {cand_sql} GROUP BY 1, 2, 3",
