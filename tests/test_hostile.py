@@ -125,8 +125,10 @@ def test_limits_fired_are_in_the_run_stats(crawled):
     assert s["govaudit/limits/robots_truncated"] == 1  # 4 MB of garbage, cut at 512 KiB
     assert s["govaudit/limits/redirect_url_too_long"] >= 1
     assert s["govaudit/limits/retry_after_too_long"] == 1 and s["govaudit/retry_after/waited"] == 1
-    assert s["govaudit/limits/fanout_trap"] >= 1 and s["govaudit/limits/fanout_dropped"] > FANOUT // 2
-    assert s["govaudit/limits/fanout_refused"] >= FANOUT  # the trap page's own links
+    # the fan page's 3,000 children: dropped before download when already queued as the trap was
+    # seen, refused at scheduling when the fan page was still being read; and the trap page's own links
+    assert s["govaudit/limits/fanout_trap"] >= 1
+    assert s.get("govaudit/limits/fanout_dropped", 0) + s["govaudit/limits/fanout_refused"] >= FANOUT + FANOUT // 2
     assert s["govaudit/skipped/url_too_long"] >= 1 and s["govaudit/checks/skipped_long_url"] >= 1
     assert s["govaudit/skipped/query_trap"] >= 1
 
