@@ -146,6 +146,8 @@ def test_letters_accounts_and_render_facts(site, rendered):
     assert {a["listed_on"] for a in accounts.values()} == {site.portal + "zwxmt/"}
     kinds = {r["kind"] for r in q(db, "SELECT kind FROM links WHERE target LIKE 'http://127.0.0.3:%'")}
     assert kinds == {"newmedia"}
+    platform = {h[2] for h in site.hits if h[0] == "127.0.0.3"}
+    assert {a.path for a in I.ACCOUNTS} <= platform and not [p for p in platform if "/s/" in p]  # one hop: posts never fetched
     # the news column filled from a JSON API: its three items, read from the rendered page
     spxw = q(db, "SELECT * FROM columns WHERE url = ?", site.portal + "xwzx/spxw/")[0]
     assert spxw["items"] == 3 and spxw["newest_date"] == (T - dt.timedelta(days=3)).isoformat()

@@ -164,8 +164,8 @@ def _letter_page(x: Letter, today: dt.date) -> M.Page:
 _FILL_ROWS = """<script>
 fetch("/hdjl/bmxx/api/letters.json").then(function (r) { return r.json(); }).then(function (rows) {
   document.getElementById("letter-rows").innerHTML = rows.map(function (x) {
-    return '<tr><td><a href="' + x.href + '" title="' + x.title + '" target="_blank">' + x.title + '</a></td><td>' + x.received +
-      '</td><td>' + x.unit + '</td><td>' + x.replied + '</td><td>' + x.status + '</td></tr>';
+    return "<tr><td><a href='" + x.href + "' title='" + x.title + "' target='_blank'>" + x.title + "</a></td><td>" + x.received +
+      "</td><td>" + x.unit + "</td><td>" + x.replied + "</td><td>" + x.status + "</td></tr>";
   }).join("");
 });
 </script>"""
@@ -219,7 +219,7 @@ def _spxw_pages(today: dt.date) -> dict[str, M.Page]:
 <script>
 fetch("{SPXW}data.json").then(function (r) {{ return r.json(); }}).then(function (items) {{
   document.getElementById("spxw-list").innerHTML = items.map(function (x) {{
-    return '<li><a href="' + x.href + '" title="' + x.title + '" target="_blank">' + x.title + '</a><span>' + x.date + '</span></li>';
+    return "<li><a href='" + x.href + "' title='" + x.title + "' target='_blank'>" + x.title + "</a><span>" + x.date + "</span></li>";
   }}).join("");
 }});
 </script>
@@ -273,6 +273,8 @@ def platform_pages(today: dt.date) -> dict[str, M.Page]:
             pages[a.path] = _platform_page(
                 f"{a.name} - {a.platform}",
                 f'<div class="profile"><h1 class="nickname">{_e(a.name)}</h1></div>\n<ul class="msg-list">\n{lis}\n</ul>')
+            for n, p in enumerate(posts):  # the posts themselves (never fetched: one hop only)
+                pages[f"{a.path}/s/{n + 1}"] = _platform_page(p["title"], f'<h1>{_e(p["title"])}</h1><p>{p["time"]}</p>')
         else:
             pages[a.path + "/feed.json"] = M.Page(200, {"Content-Type": JSON_UTF8}, json.dumps(posts, ensure_ascii=False).encode())
             fill = f"""<script>
