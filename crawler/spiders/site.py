@@ -496,12 +496,15 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
             empty_marker=empty if not items else None,
         )
         yield from self._check_links(links, bool(meta.get("ga_home")), self._guide_source(ex))
-        depth = meta.get("ga_depth", 0)
+        yield from self._follow(links, pagination, meta.get("ga_depth", 0), root, column_url, row["url"])
+
+    def _follow(self, links: list[Any], pagination: list[str], depth: int, root: Root | None, column_url: str | None, referer: str):
+        """Requests for a page's pagination (same depth, same column) and in-scope links (one deeper)."""
         for url in pagination:
             if self.root_of(url) is root:
                 admitted = self._admit(url)
                 if admitted:
-                    yield self._request(admitted, depth, column=column_url, referer=row["url"])
+                    yield self._request(admitted, depth, column=column_url, referer=referer)
         if depth >= self._setting("GOVAUDIT_MAX_DEPTH"):
             if links:
                 self.crawler.stats.inc_value("govaudit/limits/max_depth")  # pages whose links were not followed
@@ -511,7 +514,7 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
                 continue
             admitted = self._admit(lk.target)
             if admitted:
-                yield self._request(admitted, depth + 1, anchor=lk.anchor, referer=row["url"])
+                yield self._request(admitted, depth + 1, anchor=lk.anchor, referer=referer)
 
     def _column_key(self, url: str, name: str) -> str:
         """Query-string variants of one list path with one name are one column (calendars, filters)."""
