@@ -49,7 +49,7 @@ demo: setup
 	echo "nightly schedule for this config: $(BIN)/govaudit schedule --config $(DEMO_DIR)/govaudit.toml"
 
 test: setup
-	@$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q -n auto --dist loadfile  # one worker per core; a test file stays on one worker (module fixtures crawl once)
 
 bench: setup
 	@$(BIN)/python bench/crawl.py
