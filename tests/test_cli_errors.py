@@ -5,18 +5,15 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
 
+from tests.cli import GOVAUDIT, govaudit
 from tests.routes import RouteServer, html
 
-GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 
-
-def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=timeout)
+run = govaudit
 
 
 def wait_for_pages(db, proc, run_id: int, timeout: float = 120) -> None:

@@ -14,23 +14,21 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.cli import GOVAUDIT, govaudit
 from tests.site.server import FixtureSite
 
 pytestmark = pytest.mark.e2e
 
 T = dt.date(2026, 12, 15)
-GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 TABLES = ("pages", "links", "list_items", "columns", "link_checks", "run_roots")
 
 
-def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=timeout)
+run = govaudit
 
 
 def digest(db: Path, run_id: int) -> dict[str, str]:

@@ -15,23 +15,21 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.cli import GOVAUDIT, govaudit
 from tests.site.server import FixtureSite
 
 pytestmark = pytest.mark.e2e
 
 T = dt.date(2026, 12, 15)
-GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 AUDIT_TABLES = ("rule_results", "findings", "site_year_stats", "mailbox_stats")
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=300)
+run = govaudit
 
 
 def audit_digest(db: Path, audit_run_id: int) -> dict[str, str]:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
+from tests.cli import govaudit
 from tests.site.disclosure import interpretations
 from tests.site.interaction import expected_interaction_findings
 from tests.site.model import column_items
@@ -23,14 +23,9 @@ from tests.site.services import GUIDES, expected_service_findings
 pytestmark = pytest.mark.e2e
 
 T = dt.date(2026, 12, 15)
-GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 
 
-def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=300)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"govaudit {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
-    return proc
+run = functools.partial(govaudit, check=True)
 
 
 @pytest.fixture(scope="module")

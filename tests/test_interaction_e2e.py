@@ -9,17 +9,18 @@ stale, script-filled fresh, placeholder-then-replaced 僵尸号, 404).
 
 from __future__ import annotations
 
+import functools
 import datetime as dt
 import json
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
+from tests.cli import govaudit
 from tests.routes import RouteServer, html
 from tests.site import interaction as I
 from tests.site.server import FixtureSite
@@ -27,15 +28,10 @@ from tests.site.server import FixtureSite
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="Chromium not installed (make test installs it)")]
 
 T = dt.date(2026, 12, 15)
-GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 RULES = ("mailbox-unanswered", "mailbox-slow", "newmedia-stale", "newmedia-unreachable")
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
-    if proc.returncode != 0:
-        raise AssertionError(f"govaudit {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
-    return proc
+run = functools.partial(govaudit, check=True)
 
 
 def crawl_and_audit(site: FixtureSite, db, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], list[dict]]:

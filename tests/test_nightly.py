@@ -11,22 +11,20 @@ import json
 import shlex
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from crawler.lock import DbLock
+from tests.cli import govaudit
 from tests.site.server import FixtureSite
 
 pytestmark = pytest.mark.e2e
 
 T = dt.date(2026, 12, 15)
-GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 
 
-def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=timeout)
+run = govaudit
 
 
 def write_config(path: Path, roots: list[str], extra: str = "") -> Path:

@@ -10,23 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
 from crawler.probe import probe_url
+from tests.cli import govaudit
 from tests.facts import ROOT, Facts
 from tests.routes import RouteServer, html, redirect
 
-GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 T = dt.date(2026, 12, 15)
 
 
-def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=timeout)
+run = govaudit
 
 
 class Silent:

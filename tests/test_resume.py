@@ -7,7 +7,6 @@ import datetime as dt
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,17 +14,16 @@ from pathlib import Path
 import pytest
 
 from crawler.extract.links import strip_session
+from tests.cli import GOVAUDIT, govaudit
 from tests.site.server import FixtureSite
 
 pytestmark = pytest.mark.e2e
 
 T = dt.date(2026, 12, 15)
-GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 SLOW = ["--concurrency", "2", "--per-host", "1", "--delay", "0.05"]  # slow enough to stop part-way
 
 
-def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=timeout)
+run = govaudit
 
 
 def facts(db: Path) -> dict[str, object]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import tomllib
 from urllib.parse import urlsplit
 
@@ -16,13 +15,11 @@ import pytest
 
 from audits.config import load_config
 from crawler.discover import Link, collect, judge, propose_kind, scan_page, site_root, to_toml
+from tests.cli import govaudit
 from tests.routes import RouteServer, html, redirect
 
-GOVAUDIT = [sys.executable, "-m", "crawler.cli"]
 
-
-def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True, timeout=timeout)
+run = govaudit
 
 
 def assert_clean_failure(proc: subprocess.CompletedProcess[str], needle: str) -> None:
