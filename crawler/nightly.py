@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,6 @@ class NightlyResult:
     reports: list[Path]
     log_path: Path
     summary: list[str] = field(default_factory=list)
-    new_by_severity: dict[str, int] = field(default_factory=dict)
-    open_by_severity: dict[str, int] = field(default_factory=dict)
 
     def exit_code(self, fail_on: str | None) -> int:
         """1 when the audit found findings at least as severe as `fail_on` (as linters do)."""
@@ -111,25 +110,21 @@ def _file_logging(path: Path) -> logging.Handler:
 def _summary(db: Any, audit_run_id: int, result: NightlyResult) -> None:
     from audits.tracking import compare
 
-    changes = compare(db, audit_run_id)
-    new = [c for sc in changes.values() for c in sc.items if c.status == "new"]
-    current = [c for sc in changes.values() for c in sc.items if c.status in ("new", "open")]
-    fixed = [c for sc in changes.values() for c in sc.items if c.status == "fixed"]
-    for bucket, items in ((result.new_by_severity, new), (result.open_by_severity, current)):
-        for c in items:
-            bucket[c.severity] = bucket.get(c.severity, 0) + 1
-    lines = []
-    for c in sorted(new, key=lambda c: (SEVERITY_ORDER.get(c.severity, 9), c.rule, c.url)):
-        if c.severity == "minor":
-            continue
+    by_status: dict[str, list[Any]] = {}
+    for sc in compare(db, audit_run_id).values():
+        for c in sc.items:
+            by_status.setdefault(c.status, []).append(c)
+    new, fixed = by_status.get("new", []), by_status.get("fixed", [])
+    serious = sorted((c for c in new if c.severity != "minor"), key=lambda c: (SEVERITY_ORDER.get(c.severity, 9), c.rule, c.url))
+    for c in serious[:20]:
         message = c.message if len(c.message) <= 60 else c.message[:59] + "…"
-        lines.append(f"  NEW {c.severity.upper():<5} {c.rule:<24} {c.url}  {message}")
-    shown = lines[:20]
-    if len(lines) > 20:
-        shown.append(f"  … and {len(lines) - 20} more new veto/major findings (see the report)")
-    counts = ", ".join(f"{result.new_by_severity.get(s, 0)} {s}" for s in SEVERITY_ORDER)
-    shown.append(f"new: {len(new)} ({counts}); fixed since last run: {len(fixed)}; open in total: {len(current)}")
-    result.summary.extend(shown)
+        result.summary.append(f"  NEW {c.severity.upper():<5} {c.rule:<24} {c.url}  {message}")
+    if len(serious) > 20:
+        result.summary.append(f"  … and {len(serious) - 20} more new veto/major findings (see the report)")
+    new_counts = Counter(c.severity for c in new)
+    counts = ", ".join(f"{new_counts[s]} {s}" for s in SEVERITY_ORDER)
+    open_total = len(new) + len(by_status.get("open", []))
+    result.summary.append(f"new: {len(new)} ({counts}); fixed since last run: {len(fixed)}; open in total: {open_total}")
 
 
 def run_nightly(
