@@ -653,12 +653,17 @@ def _run_reports(ctx: Any) -> list[FoundReport]:
             rep.root = root
         return rep
 
-    for r in ctx.query(
-        "SELECT url, root, title, article_title, doc_meta_json, pub_date, pub_date_source, tables_json FROM pages "
-        "WHERE run_id = ? AND error IS NULL AND (status IS NULL OR status < 400) AND "
-        "(title LIKE '%信息公开%' OR article_title LIKE '%信息公开%' OR doc_meta_json LIKE '%信息公开%')",
-        [ctx.run_id],
-    ):
+    from audits.textscan import facts_ready
+
+    columns = "url, root, title, article_title, doc_meta_json, pub_date, pub_date_source, tables_json"
+    if facts_ready(ctx):  # flagged when stored (crawler/facts.py): no scan of the run's pages
+        pages_sql = f"SELECT {columns} FROM pages INDEXED BY idx_pages_report WHERE run_id = ? AND report_hint = 1 ORDER BY rowid"
+    else:
+        pages_sql = (
+            f"SELECT {columns} FROM pages WHERE run_id = ? AND error IS NULL AND (status IS NULL OR status < 400) AND "
+            "(title LIKE '%信息公开%' OR article_title LIKE '%信息公开%' OR doc_meta_json LIKE '%信息公开%')"
+        )
+    for r in ctx.query(pages_sql, [ctx.run_id]):
         title = r.get("article_title") or ""
         if report_title(title) is None:
             title = r.get("title") or ""
@@ -697,7 +702,9 @@ def _run_reports(ctx: Any) -> list[FoundReport]:
             rep.published, rep.published_source = d, "list"
     for r in ctx.query(
         "SELECT l.target, l.anchor, l.kind, p.root FROM links l JOIN pages p ON p.run_id = l.run_id AND p.url = l.source "
-        "WHERE l.run_id = ? AND l.anchor LIKE '%信息公开%' AND l.kind IN ('page', 'attachment', 'external')",
+        # a report's title has 信息公开 and 报告 or 年报 (report_title): the partial index idx_links_report_anchor
+        "WHERE l.run_id = ? AND instr(l.anchor, '信息公开') > 0 AND instr(l.anchor, '报') > 0 "
+        "AND l.kind IN ('page', 'attachment', 'external')",
         [ctx.run_id],
     ):
         rep = add(r["target"], r["anchor"] or "", r["root"])  # linked from this site: published on it

@@ -64,9 +64,12 @@ class SiteContext:
         if not page_urls:
             return []
         marks = ",".join("?" * len(page_urls))
+        # one indexed lookup per side (an OR of the two would read every item of the run),
+        # in the order of the page_url index as before
         return self.query(
-            f"SELECT * FROM list_items WHERE run_id = ? AND (page_url IN ({marks}) OR column_url IN ({marks}))",
-            [self.run_id, *page_urls, *page_urls],
+            f"SELECT * FROM list_items WHERE rowid IN (SELECT rowid FROM list_items WHERE run_id = ? AND page_url IN ({marks}) "
+            f"UNION SELECT rowid FROM list_items WHERE run_id = ? AND column_url IN ({marks})) ORDER BY page_url, rowid",
+            [self.run_id, *page_urls, self.run_id, *page_urls],
         )
 
     def links_from(self, url: str, kinds: tuple[str, ...] = ("page",)) -> list[dict[str, Any]]:

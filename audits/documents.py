@@ -42,7 +42,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,12 +259,7 @@ def _load(
     except ValueError:
         crawl_today = ctx.as_of
     ref_day = max(ctx.as_of, crawl_today)  # bounds plausible years of the dates read
-    cand_sql, cand_params = _candidates(ctx, column_words)
-    rows = ctx.query(
-        "SELECT url, title, article_title, column_name, breadcrumb_json, doc_meta_json, pub_date, "
-        f"pub_date_source, pub_date_text, main_text FROM pages p WHERE {_ARTICLES} AND {cand_sql}",
-        [ctx.run_id, ctx.root, *cand_params],
-    )
+    rows, _listed = _candidate_rows(ctx, column_words)
     # the columns of this site that list each page
     listed: dict[str, list[str]] = defaultdict(list)
     urls = [r["url"] for r in rows]
@@ -306,13 +301,71 @@ def _load(
     by_url = {d.url: d for d in docs}
     assoc = _associate(ctx, docs, by_url, template_links)
     published: Counter[dt.date] = Counter(d.published for d in docs if d.published is not None)
-    published.update(_plain_published(ctx, cand_sql, cand_params, ref_day))
+    published.update(_plain_published(ctx, column_words, ref_day))
     return SiteDocuments(docs, by_url, assoc, published)
 
 
 # An article of the site that was fetched (p = pages; parameters run_id, root).
 _ARTICLES = "p.run_id = ? AND p.root = ? AND p.is_article = 1 AND p.error IS NULL AND (p.status IS NULL OR p.status < 400)"
 _INTERP_TITLE_LIKE = ("解读", "读懂", "看懂", "图解")  # every INTERP_WORDS entry contains one of these
+
+
+def ARTICLE_SQL(col: Callable[[str], str]) -> str:  # noqa: N802 - a SQL fragment, like _ARTICLES
+    """A fetched article (the column references made by ``col``)."""
+    return f"({col('is_article')} = 1 AND {col('error')} IS NULL AND ({col('status')} IS NULL OR {col('status')} < 400))"
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def intrinsic_sql(col: Callable[[str], str], column_words: Sequence[str]) -> str:
+    """SQL, 1 or 0, true for every article whose own fields can make ``_classify`` call it a document or
+    an interpretation (the listing columns are the other half of ``_candidates``).
+
+    ``col`` makes the column references: ``p.title`` over the pages table, ``:title`` over the
+    values of a row about to be stored (crawler/facts.py computes it once per page with the
+    default ``column_words``).  A field that is NULL counts as not matching.
+    """
+    def like(c: str, ws: Iterable[str]) -> str:
+        return "(" + " OR ".join(f"{col(c)} LIKE {_lit('%' + w + '%')}" for w in ws) + ")"
+
+    col_words = ["解%读", "图%解", *column_words]
+    meta = col("doc_meta_json")
+    parts = [
+        like("article_title", ["号", *_INTERP_TITLE_LIKE]),
+        like("title", ["号", *_INTERP_TITLE_LIKE]),
+        like("doc_meta_json", ["\\u"]),
+        like("column_name", col_words),
+        like("breadcrumb_json", [*col_words, "\\u"]),
+        f"instr(substr({col('main_text')}, 1, 130), '号') > 0",
+        # 号 in the metadata block other than in the keys 索引号 / 索取号 (in every block; a 文号 needs a 号 of its own)
+        f"instr(replace(replace({meta}, '\"索引号\"', ''), '\"索取号\"', ''), '号') > 0",
+        f"({meta} IS NOT NULL AND {meta} != '' AND NOT json_valid({meta}))",
+    ]
+    return "coalesce(" + " OR ".join(parts) + ", 0)"
+
+
+def date_key_sql(col: Callable[[str], str]) -> str:
+    """SQL: what ``read_doc_meta`` reads an article's publish date from, as a JSON array [day of the
+    page's date, "doc_meta" / "page" / null (its source), the date fields of the metadata block]."""
+    meta = col("doc_meta_json")
+    return (
+        f"json_array(substr({col('pub_date')}, 1, 10), CASE WHEN {col('pub_date_source')} = 'doc_meta' THEN 'doc_meta' "
+        f"WHEN {col('pub_date_source')} IS NULL THEN NULL ELSE 'page' END, CASE WHEN json_valid({meta}) THEN "
+        f"(SELECT group_concat(j.key || char(31) || coalesce(j.value, ''), char(30)) FROM json_each({meta}) j "
+        "WHERE j.key LIKE '%日%期%' OR j.key LIKE '%时%间%') END)"
+    )
+
+
+def _p(c: str) -> str:
+    return f"p.{c}"
+
+
+def _listed_sql(column_words: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL over list_items li / columns c: a column of the site whose name has an interpretation or ``column_words`` word."""
+    ws = ["解%读", "图%解", *column_words]
+    return "(" + " OR ".join("c.name LIKE ?" for _ in ws) + ")", [f"%{w}%" for w in ws]
 
 
 def _candidates(ctx: SiteContext, column_words: Sequence[str]) -> tuple[str, list[Any]]:
@@ -324,36 +377,61 @@ def _candidates(ctx: SiteContext, column_words: Sequence[str]) -> tuple[str, lis
     ColumnName, breadcrumb or a listing column) is neither.  JSON that is not
     plain text (escaped, invalid) is always read in full.
     """
-    def like(col: str, words: Iterable[str]) -> tuple[str, list[str]]:
-        ws = list(words)
-        return "(" + " OR ".join(f"{col} LIKE ?" for _ in ws) + ")", [f"%{w}%" for w in ws]
-
-    col_words = ["解%读", "图%解", *column_words]
-    parts: list[str] = []
-    params: list[Any] = []
-    for sql, ps in (
-        like("p.article_title", ["号", *_INTERP_TITLE_LIKE]),
-        like("p.title", ["号", *_INTERP_TITLE_LIKE]),
-        like("p.doc_meta_json", ["\\u"]),
-        like("p.column_name", col_words),
-        like("p.breadcrumb_json", [*col_words, "\\u"]),
-    ):
-        parts.append(sql)
-        params += ps
-    parts.append("instr(substr(p.main_text, 1, 130), '号') > 0")
-    # 号 in the metadata block other than in the keys 索引号 / 索取号 (in every block; a 文号 needs a 号 of its own)
-    parts.append("instr(replace(replace(p.doc_meta_json, '\"索引号\"', ''), '\"索取号\"', ''), '号') > 0")
-    parts.append("(p.doc_meta_json IS NOT NULL AND p.doc_meta_json != '' AND NOT json_valid(p.doc_meta_json))")
-    listed_sql, listed_params = like("c.name", col_words)
-    parts.append(
+    listed_sql, listed_params = _listed_sql(column_words)
+    listed = (
         "p.url IN (SELECT li.url FROM list_items li JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
-        f"WHERE li.run_id = ? AND c.root = ? AND {listed_sql})"
+        f"WHERE li.run_id = ? AND c.root = ? AND li.url IS NOT NULL AND {listed_sql})"
     )
-    params += [ctx.run_id, ctx.root, *listed_params]
-    return "(" + " OR ".join(parts) + ")", params
+    return f"({intrinsic_sql(_p, column_words)} OR {listed})", [ctx.run_id, ctx.root, *listed_params]
 
 
-def _plain_published(ctx: SiteContext, cand_sql: str, cand_params: list[Any], ref_day: dt.date) -> Counter[dt.date]:
+def _listed_urls(ctx: SiteContext, column_words: Sequence[str]) -> set[str]:
+    listed_sql, listed_params = _listed_sql(column_words)
+    return {
+        r[0] for r in ctx.db.conn.execute(
+            "SELECT DISTINCT li.url FROM list_items li JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
+            f"WHERE li.run_id = ? AND c.root = ? AND li.url IS NOT NULL AND {listed_sql}",
+            [ctx.run_id, ctx.root, *listed_params],
+        )
+    }
+
+
+def _stored_facts(ctx: SiteContext, column_words: Sequence[str]) -> bool:
+    """True when the run's pages carry the stored facts for these column words (crawler/facts.py)."""
+    from audits.textscan import facts_ready
+
+    return tuple(column_words) == tuple(DEFAULT_COLUMN_WORDS) and facts_ready(ctx)
+
+
+_DOC_COLUMNS = ("url, title, article_title, column_name, breadcrumb_json, doc_meta_json, pub_date, "
+                "pub_date_source, pub_date_text, main_text")
+
+
+def _candidate_rows(ctx: SiteContext, column_words: Sequence[str]) -> tuple[list[dict[str, Any]], set[str]]:
+    """The candidate articles' rows (in the order of a scan of the site's pages), and the URLs of the
+    site's articles listed in a document or interpretation column."""
+    listed = _listed_urls(ctx, column_words)
+    if not _stored_facts(ctx, column_words):
+        cand_sql, cand_params = _candidates(ctx, column_words)
+        rows = ctx.query(f"SELECT {_DOC_COLUMNS} FROM pages p WHERE {_ARTICLES} AND {cand_sql}",
+                         [ctx.run_id, ctx.root, *cand_params])
+        return rows, listed
+    ids = [r[0] for r in ctx.db.conn.execute(
+        "SELECT rowid FROM pages INDEXED BY idx_pages_doc WHERE run_id = ? AND root = ? AND doc_hint = 1 AND date_key IS NOT NULL",
+        [ctx.run_id, ctx.root])]
+    for chunk in _chunks(sorted(listed)):
+        marks = ",".join("?" * len(chunk))
+        ids += [r[0] for r in ctx.db.conn.execute(
+            f"SELECT rowid FROM pages p WHERE p.run_id = ? AND p.url IN ({marks}) AND p.root = ? AND p.date_key IS NOT NULL "
+            "AND p.doc_hint = 0", [ctx.run_id, *chunk, ctx.root])]
+    rows: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted(set(ids))):  # type: ignore[arg-type]
+        marks = ",".join("?" * len(chunk))
+        rows += ctx.query(f"SELECT {_DOC_COLUMNS} FROM pages p WHERE rowid IN ({marks}) ORDER BY rowid", list(chunk))
+    return rows, listed
+
+
+def _plain_published(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.date) -> Counter[dt.date]:
     """Publish dates of the other articles, as ``read_doc_meta`` reads them, counted by date.
 
     Only the date fields of a metadata block can change a publish date, so the
@@ -361,18 +439,35 @@ def _plain_published(ctx: SiteContext, cand_sql: str, cand_params: list[Any], re
     each distinct group is read once.  Of the page's date only its day counts
     (read_doc_meta reads ``str(pub_date)[:10]``) and of its source only whether
     it is "doc_meta" (other sources name the date, never change it): articles of
-    one day fall into one group.
+    one day fall into one group (``date_key_sql``; stored with each article by the crawler).
     """
+    groups: Counter[str] = Counter()
+    if _stored_facts(ctx, column_words):
+        for key, n in ctx.db.conn.execute(
+            "SELECT date_key, count(*) FROM pages INDEXED BY idx_pages_doc WHERE run_id = ? AND root = ? "
+            "AND doc_hint = 0 AND date_key IS NOT NULL GROUP BY date_key",
+            [ctx.run_id, ctx.root],
+        ):
+            groups[key] += n
+        listed = sorted(_listed_urls(ctx, column_words))
+        for chunk in _chunks(listed):  # listed in a document column: candidates, not plain
+            marks = ",".join("?" * len(chunk))
+            for (key,) in ctx.db.conn.execute(
+                f"SELECT date_key FROM pages p WHERE p.run_id = ? AND p.url IN ({marks}) AND p.root = ? "
+                "AND p.doc_hint = 0 AND p.date_key IS NOT NULL", [ctx.run_id, *chunk, ctx.root]):
+                groups[key] -= 1
+    else:
+        cand_sql, cand_params = _candidates(ctx, column_words)
+        for key, n in ctx.db.conn.execute(
+            f"SELECT {date_key_sql(_p)}, count(*) FROM pages p WHERE {_ARTICLES} AND NOT {cand_sql} GROUP BY 1",
+            [ctx.run_id, ctx.root, *cand_params],
+        ):
+            groups[key] += n
     out: Counter[dt.date] = Counter()
-    for r in ctx.db.conn.execute(
-        "SELECT substr(p.pub_date, 1, 10), CASE WHEN p.pub_date_source = 'doc_meta' THEN 'doc_meta' "
-        "WHEN p.pub_date_source IS NULL THEN NULL ELSE 'page' END, CASE WHEN json_valid(p.doc_meta_json) THEN "
-        "(SELECT group_concat(j.key || char(31) || coalesce(j.value, ''), char(30)) FROM json_each(p.doc_meta_json) j "
-        "WHERE j.key LIKE '%日%期%' OR j.key LIKE '%时%间%') END AS dates, count(*) "
-        f"FROM pages p WHERE {_ARTICLES} AND NOT {cand_sql} GROUP BY 1, 2, 3",
-        [ctx.run_id, ctx.root, *cand_params],
-    ):
-        pub_date, source, dates, n = r
+    for key, n in groups.items():
+        if n <= 0:
+            continue
+        pub_date, source, dates = json.loads(key)
         dm = dict(x.split("\x1f", 1) for x in dates.split("\x1e")) if dates else {}
         meta = read_doc_meta(dm, pub_date=pub_date, pub_date_source=source, today=ref_day)
         if meta.published is not None:

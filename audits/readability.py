@@ -143,7 +143,7 @@ def _cache_key(text: str, long_sentence: int) -> str:
     return hashlib.sha1(f"{MEASURE_VERSION}\x00{long_sentence}\x00{text}".encode()).hexdigest()
 
 
-def measure_all(db: object, texts: Mapping[str, str], long_sentence: int = 80) -> dict[str, Readability]:
+def measure_all(db: object, texts: Mapping[str, str], long_sentence: int = 80, pool: bool = True) -> dict[str, Readability]:
     """``measure`` of each text (by any key), remembered in the database table text_measures by
     the text's hash: a re-audit reads the interpretations it measured before instead of tagging
     them again (part-of-speech tagging is the costly part, 20–100 k characters a second)."""
@@ -159,7 +159,7 @@ def measure_all(db: object, texts: Mapping[str, str], long_sentence: int = 80) -
         ):
             known[key] = Readability(**json.loads(value))
     todo = {h: texts[k] for k, h in keys.items() if h not in known}
-    for h, m in zip(todo, _measure_many(list(todo.values()), long_sentence)):
+    for h, m in zip(todo, _measure_many(list(todo.values()), long_sentence, pool)):
         known[h] = m
     new = [("readability", h, json.dumps(asdict(known[h]), ensure_ascii=False)) for h in todo]
     if new:
@@ -174,7 +174,7 @@ def _measure_one(args: tuple[str, int]) -> Readability:
     return measure(*args)
 
 
-def _measure_many(texts: list[str], long_sentence: int) -> list[Readability]:
+def _measure_many(texts: list[str], long_sentence: int, pool: bool = True) -> list[Readability]:
     """``measure`` of each text; many texts are shared out over the machine's cores (forked
     workers, each tagging its share; the results are the same as in one process)."""
     import multiprocessing
@@ -182,7 +182,7 @@ def _measure_many(texts: list[str], long_sentence: int) -> list[Readability]:
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(os.cpu_count() or 1, 8)
-    if len(texts) < POOL_MIN_TEXTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not pool or len(texts) < POOL_MIN_TEXTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [measure(t, long_sentence) for t in texts]
     nominal_chains("政策解读")  # load the tagger's dictionaries once, before the fork
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:

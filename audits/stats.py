@@ -52,19 +52,38 @@ def site_stats(ctx: SiteContext, config: Config, max_years: int = MAX_YEARS) -> 
         template_links=interp_p.template_links,
         include_policy_docs=interp_p.include_policy_docs,
     )
+    # dated list items per year and column (each distinct column, item and date once), counted in SQL
     by_col: dict[int, Counter[str]] = defaultdict(Counter)
-    items_seen: dict[int, set[str]] = defaultdict(set)
-    for r in ctx.query(
-        "SELECT DISTINCT c.name AS column_name, li.url, li.date FROM list_items li "
+    items_seen: Counter[int] = Counter()  # distinct items per year
+    listed = (
+        "SELECT DISTINCT c.name AS name, li.url AS url, li.date AS date FROM list_items li "
         "JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
-        "WHERE li.run_id = ? AND c.root = ? AND li.date IS NOT NULL",
+        "WHERE li.run_id = ? AND c.root = ? AND li.date IS NOT NULL"
+    )
+    days: dict[str, dt.date | None] = {}
+
+    def day(value: str) -> dt.date | None:
+        if value not in days:
+            d = ctx.parse_day(value)
+            days[value] = d if d is not None and d <= ctx.as_of else None
+        return days[value]
+
+    for name, date, n in ctx.db.conn.execute(
+        f"SELECT name, date, count(*) FROM ({listed}) GROUP BY name, date ORDER BY count(*) DESC, name, date",
         [ctx.run_id, ctx.root],
     ):
-        d = ctx.parse_day(r["date"])
-        if d is None or d > ctx.as_of:
-            continue
-        by_col[d.year][r["column_name"] or "(未命名栏目)"] += 1
-        items_seen[d.year].add(r["url"])
+        d = day(date)
+        if d is not None:
+            by_col[d.year][name or "(未命名栏目)"] += n
+    per_date: dict[int, set[str]] = defaultdict(set)
+    for date, url in ctx.db.conn.execute(
+        f"SELECT DISTINCT date, url FROM ({listed}) ORDER BY date", [ctx.run_id, ctx.root]
+    ):
+        d = day(date)
+        if d is not None:
+            per_date[d.year].add(url)
+    for year, urls in per_date.items():
+        items_seen[year] = len(urls)
 
     years: set[int] = set(by_col)
     years.update(d.year for d in site.published if d <= ctx.as_of)  # every article's publish date
@@ -120,7 +139,7 @@ def site_stats(ctx: SiteContext, config: Config, max_years: int = MAX_YEARS) -> 
         rows.append({
             "site": ctx.root,
             "year": year,
-            "docs_published": len(items_seen[year]),
+            "docs_published": items_seen[year],
             "docs_by_column_json": json.dumps(dict(by_col[year].most_common()), ensure_ascii=False),
             "articles_published": articles_published,
             "normative_formed": len(formed),

@@ -48,17 +48,84 @@ def scan(ctx: SiteContext, words: tuple[str, ...]) -> TextScan:
 
 
 @lru_cache(maxsize=8)
-def _automaton(words: tuple[str, ...]) -> object:
+def text_automaton(words: tuple[str, ...]) -> object:
     import ahocorasick_rs
 
     patterns = [w.encode() for w in words] + [d.encode() for d in non_ascii_digits()]
     return ahocorasick_rs.BytesAhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.DFA)
 
 
+def _b(value: str | bytes | None) -> bytes:
+    if value is None:
+        return b""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8", "surrogatepass")
+
+
+def classify(ac: object, n_words: int, title: str | bytes | None, article_title: str | bytes | None,
+             main: str | bytes | None, head: str | bytes | None, fetched: bool) -> tuple[bool, bool]:
+    """(may hold a dictionary word, may hold a long number) for one page's text fields.
+
+    ``ac`` is ``text_automaton(words)`` and ``n_words`` ``len(words)``; ``fetched`` is
+    ``error IS NULL AND status < 400``.  Used by the per-run pass and, when a page is stored,
+    by crawler/facts.py: the two must agree.
+    """
+    main_b, head_b = _b(main), _b(head)
+    text = main_b or head_b
+    blob = b"\0".join((_b(title), _b(article_title), main_b, head_b))
+    # overlapping: a word that begins with a digit such as ０ must not hide behind the digit's match
+    hits = ac.find_matches_as_indexes(blob, overlapping=True) if blob else ()  # type: ignore[attr-defined]
+    word = any(h[0] < n_words for h in hits)
+    digits = bool(fetched and text and (_ELEVEN in text.translate(_DIGIT_BYTES) or any(h[0] >= n_words for h in hits)))
+    return word, digits
+
+
+def _from_facts(ctx: SiteContext, words: tuple[str, ...]) -> TextScan | None:
+    """The pass's answer from the flags stored with each page, when every page of the run has them
+    for these very words (the built-in dictionaries); None otherwise."""
+    from crawler.facts import TEXT_DIGITS, TEXT_WORD, dictionary_words, facts_version
+
+    if words != dictionary_words() or not facts_ready(ctx):
+        return None
+    found_words: dict[str, list[str]] = defaultdict(list)
+    found_digits: dict[str, list[str]] = defaultdict(list)
+    for root, url, flags in ctx.db.conn.execute(
+        "SELECT root, url, text_flags FROM pages INDEXED BY idx_pages_text_flags "
+        "WHERE run_id = ? AND text_flags > 0 ORDER BY url",
+        [ctx.run_id],
+    ):
+        if flags & TEXT_WORD:
+            found_words[root].append(url)
+        if flags & TEXT_DIGITS:
+            found_digits[root].append(url)
+    n = ctx.db.conn.execute("SELECT count(*) FROM pages INDEXED BY idx_pages_facts WHERE run_id = ? AND facts_v = ?",
+                            [ctx.run_id, facts_version()]).fetchone()[0]
+    return TextScan(dict(found_words), dict(found_digits), n)
+
+
+def facts_ready(ctx: SiteContext) -> bool:
+    """True when every page of the run carries the current stored facts (crawler/facts.py)."""
+    return run_cached(ctx, "facts-ready", None, _facts_ready)
+
+
+def _facts_ready(ctx: SiteContext) -> bool:
+    from crawler.facts import facts_version
+
+    cols = {r[1] for r in ctx.db.conn.execute("PRAGMA table_info(pages)")}
+    if "facts_v" not in cols:
+        return False
+    stale = ctx.db.conn.execute(
+        "SELECT 1 FROM pages INDEXED BY idx_pages_facts WHERE run_id = ? AND (facts_v IS NULL OR facts_v != ?) LIMIT 1",
+        [ctx.run_id, facts_version()],
+    ).fetchone()
+    return stale is None
+
+
 def _scan(ctx: SiteContext, words: tuple[str, ...]) -> TextScan:
+    stored = _from_facts(ctx, words)
+    if stored is not None:
+        return stored
     n_words = len(words)
-    ac = _automaton(words)
-    find = ac.find_matches_as_indexes  # type: ignore[attr-defined]
+    ac = text_automaton(words)
     found_words: dict[str, list[str]] = defaultdict(list)
     found_digits: dict[str, list[str]] = defaultdict(list)
     n = 0
@@ -69,13 +136,10 @@ def _scan(ctx: SiteContext, words: tuple[str, ...]) -> TextScan:
     )
     for root, url, title, article_title, main, head, fetched in rows:
         n += 1
-        text = main or head
-        blob = b"\0".join((title or b"", article_title or b"", main or b"", head or b""))
-        # overlapping: a word that begins with a digit such as ０ must not hide behind the digit's match
-        hits = find(blob, overlapping=True) if blob else ()
-        if any(h[0] < n_words for h in hits):
+        word, digits = classify(ac, n_words, title, article_title, main, head, bool(fetched))
+        if word:
             found_words[root].append(url)
-        if fetched and text and (_ELEVEN in text.translate(_DIGIT_BYTES) or any(h[0] >= n_words for h in hits)):
+        if digits:
             found_digits[root].append(url)
     return TextScan(dict(found_words), dict(found_digits), n)
 

@@ -52,7 +52,10 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
-GEN_VERSION = 5  # bump when the generated data changes
+from crawler.facts import COLUMNS as FACT_COLUMNS  # noqa: E402
+from crawler.facts import _Conn, may_be_interpretation, page_facts  # noqa: E402
+
+GEN_VERSION = 6  # bump when the generated data changes (6: the facts the crawler stores with a page)
 AS_OF = dt.date(2026, 11, 20)
 PORT = 8765
 COUNTY = "青山县"
@@ -174,6 +177,8 @@ class Gen:
         self.rng = random.Random(seed)
         self.run_id = 1
         self.counts: dict[str, int] = {}
+        self.interps: dict[str, str] = {}  # url -> text of pages that may be interpretations, measured in batches
+        self.measure_seconds = 0.0
         self.paragraphs = self._paragraph_pool(3000)
         self.long_paragraphs = [self._long_paragraph() for _ in range(200)]
         self.fetched_at = "2026-11-20T02:00:00+08:00"
@@ -318,6 +323,9 @@ class Gen:
             "body_head": kw.get("body_head", body[:600]) if kw.get("status", 200) < 400 else None,
             "text_len": kw.get("text_len", len(body)) if kw.get("status", 200) < 400 else None,
         }
+        row.update(page_facts(self.conn, row))  # as the crawler's pipeline does when it stores a page
+        if may_be_interpretation(row):  # measured when stored, as the pipeline does (in batches here)
+            self.interps[url] = row["main_text"]
         return tuple(row[c] for c in PAGE_COLUMNS)
 
     def generate(self) -> None:
@@ -338,6 +346,14 @@ class Gen:
         if not force and len(self.pages_buf) < 5000:
             return
         c = self.conn
+        if self.interps and (force or len(self.interps) >= 1000):
+            from audits.readability import measure_all
+
+            t = time.perf_counter()
+            measure_all(_Conn(c), self.interps, pool=True)
+            self.measure_seconds += time.perf_counter() - t
+            self.counts["interpretations_measured"] = self.counts.get("interpretations_measured", 0) + len(self.interps)
+            self.interps = {}
         if self.pages_buf:
             c.executemany(f"INSERT INTO pages ({', '.join(PAGE_COLUMNS)}) VALUES ({', '.join('?' * len(PAGE_COLUMNS))})", self.pages_buf)
         if self.links_buf:
@@ -657,7 +673,8 @@ class Gen:
 PAGE_COLUMNS = ("run_id", "url", "final_url", "root", "depth", "referer", "status", "error", "content_type", "encoding",
                 "declared_encoding", "size", "elapsed", "title", "meta_json", "breadcrumb_json", "footer_json", "doc_meta_json",
                 "column_name", "column_type", "article_title", "pub_date", "pub_date_text", "pub_date_source", "is_article",
-                "is_home", "is_list", "main_text", "fetched_at", "tables_json", "redirect_chain_json", "body_head", "text_len")
+                "is_home", "is_list", "main_text", "fetched_at", "tables_json", "redirect_chain_json", "body_head", "text_len",
+                *FACT_COLUMNS)
 
 BULK_TABLES = ("pages", "links", "list_items", "link_checks", "columns")
 
@@ -686,6 +703,9 @@ def build(path: Path, pages: int, sites: int, nav: int, seed: int) -> dict[str, 
     conn.execute("BEGIN")
     gen = Gen(conn, pages, sites, nav, seed)
     gen.generate()
+    # the measures the "crawl" stored: kept when the bench resets the audit tables (reset_audits)
+    conn.execute("CREATE TABLE bench_crawl_measures (key TEXT PRIMARY KEY)")
+    conn.execute("INSERT INTO bench_crawl_measures SELECT key FROM text_measures")
     conn.execute("COMMIT")
     t1 = time.perf_counter()
     print(f"  rows in {t1 - t0:.0f} s: {gen.counts}; rebuilding {len(indexes)} indexes …", flush=True)
@@ -696,6 +716,7 @@ def build(path: Path, pages: int, sites: int, nav: int, seed: int) -> dict[str, 
     part.rename(path)
     info = {"pages": pages, "sites": sites, "nav": nav, "seed": seed, "gen_version": GEN_VERSION, "counts": gen.counts,
             "rows_seconds": round(t1 - t0, 1), "index_seconds": round(time.perf_counter() - t1, 1),
+            "of_which_measure_seconds": round(gen.measure_seconds, 1),
             "size_mb": round(path.stat().st_size / 1e6)}
     path.with_suffix(".json").write_text(json.dumps(info, indent=1))
     return info
@@ -746,11 +767,15 @@ def reset_audits(path: Path) -> None:
     conn = sqlite3.connect(str(path), isolation_level=None)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.execute("BEGIN")
-    # text_measures too: every measured audit is a first audit unless --repeat asks for more
-    for t in ("finding_tracking", "tracking_runs", "site_year_stats", "mailbox_stats", "text_measures", "findings", "rule_results",
+    # text_measures too, but for those the crawl stored (crawler/facts.py, listed in bench_crawl_measures when
+    # generated): every measured audit is a first audit unless --repeat asks for more
+    for t in ("finding_tracking", "tracking_runs", "site_year_stats", "mailbox_stats", "findings", "rule_results",
               "audit_runs"):
         if t in tables:
             conn.execute(f'DELETE FROM "{t}"')
+    if "text_measures" in tables:
+        keep = "WHERE key NOT IN (SELECT key FROM bench_crawl_measures)" if "bench_crawl_measures" in tables else ""
+        conn.execute(f"DELETE FROM text_measures {keep}")
     conn.execute("COMMIT")
     conn.close()
 

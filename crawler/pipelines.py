@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 from scrapy.exceptions import NotConfigured
 
+from crawler.facts import add_facts
 from crawler.incremental import ReusedPage, copy_reused
 from crawler.items import LinkCheckRecord, PageRecord
 from crawler.search import SearchProbeRecord
@@ -134,6 +135,7 @@ class SQLitePipeline:
                 if fresh:
                     self.db["link_cache"].insert_all(fresh, replace=True)
             if self.pages:
+                add_facts(self.db.conn, self.pages)  # the narrow columns the audit reads (crawler/facts.py)
                 self.db["pages"].insert_all(self.pages, replace=True, batch_size=500)
             if self.links:
                 self.db["links"].insert_all(self.links, batch_size=1000)

@@ -276,6 +276,24 @@ def m010_services_check_labels(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_link_checks_labels ON link_checks(run_id) WHERE labels_json IS NOT NULL")
 
 
+@crawl_migrations()
+def m011_page_facts(db: sqlite_utils.Database) -> None:
+    # narrow per-page facts written with each page (crawler/facts.py): the audit reads these
+    # through small indexes instead of the wide rows (text and all) of a million pages
+    for name, kind in (("facts_v", int), ("text_flags", int), ("doc_hint", int), ("date_key", str),
+                       ("meta_flags", int), ("report_hint", int)):
+        db["pages"].add_column(name, kind)
+    db.execute("CREATE INDEX idx_pages_facts ON pages(run_id, facts_v)")
+    db.execute("CREATE INDEX idx_pages_text_flags ON pages(run_id, root, text_flags) WHERE text_flags > 0")
+    db.execute("CREATE INDEX idx_pages_doc ON pages(run_id, root, doc_hint, date_key) WHERE date_key IS NOT NULL")
+    db.execute("CREATE INDEX idx_pages_meta ON pages(run_id, root, meta_flags, is_article, is_list, is_home, url) "
+               "WHERE meta_flags IS NOT NULL")
+    db.execute("CREATE INDEX idx_pages_report ON pages(run_id) WHERE report_hint = 1")
+    # links whose text can name a 政府信息公开工作年度报告 (audits/annual_report.py run_reports)
+    db.execute("CREATE INDEX idx_links_report_anchor ON links(run_id, source) "
+               "WHERE instr(anchor, '信息公开') > 0 AND instr(anchor, '报') > 0")
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:

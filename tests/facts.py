@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from audits.config import Config
 from audits.runner import run_audit
 from crawler import store
+from crawler.facts import backfill
+
+
+def _same(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[k] for k in ("rule", "severity", "site", "url", "page", "column_name", "message", "evidence_json", "fingerprint"))
 
 ROOT = "http://127.0.0.1:9/"
 
 
 class Facts:
     def __init__(self, path: Path, roots: list[str] | None = None) -> None:
+        self.path = Path(path)
         self.db = store.open_db(path)
         self.roots = roots or [ROOT]
         self.run_id = store.start_run(self.db, self.roots, {}, dt.date(2026, 12, 15))
@@ -61,8 +68,26 @@ class Facts:
 
         self.finish()
         rules = tuple(r for r in RULES if rule is None or r.id == rule)
+        # twice: on a copy without stored facts (the audit reads the pages), then here with the facts the
+        # crawler stores with each page (crawler/facts.py): both must find the same
+        copy_path = self.path.with_name(self.path.name + ".read.db")
+        copy_path.unlink(missing_ok=True)
+        with sqlite3.connect(copy_path) as dest:
+            self.db.conn.backup(dest)
+        dest.close()
+        copy = store.open_db(copy_path)
+        copy.execute("UPDATE pages SET facts_v = NULL")  # an audit reading the pages
+        result = run_audit(copy, as_of, self.run_id, config, rules=rules)
+        read = self._findings(result.audit_run_id, copy)
+        copy.conn.close()
+        backfill(self.db, self.run_id)  # the facts the crawler stores with each page (crawler/facts.py)
         result = run_audit(self.db, as_of, self.run_id, config, rules=rules)
-        rows = list(self.db.query("SELECT * FROM findings WHERE audit_run_id = ?", [result.audit_run_id]))
+        rows = self._findings(result.audit_run_id, self.db)
+        assert [_same(r) for r in rows] == [_same(r) for r in read], "findings differ with the stored page facts"
+        return rows
+
+    def _findings(self, audit_run_id: int, db: Any) -> list[dict[str, Any]]:
+        rows = list(db.query("SELECT * FROM findings WHERE audit_run_id = ? ORDER BY id", [audit_run_id]))
         for r in rows:
             r["evidence"] = json.loads(r["evidence_json"])
         return rows

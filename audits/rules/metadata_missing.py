@@ -35,35 +35,120 @@ class Params:
     sample_pages: int = 10
 
 
-def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
+TAG_BITS = {tag: 1 << i for i, tag in enumerate(
+    ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType", "ArticleTitle", "PubDate", "ContentSource"))}
+FOOTER_BITS = {item: 1 << (8 + i) for i, item in enumerate(FOOTER_ITEMS)}
+MISMATCH_BIT = 1 << 11
+
+
+def _ptype(is_article: Any, is_list: Any) -> str:
+    return "article" if is_article else "list" if is_list else "site"
+
+
+def _codes(meta: dict[str, Any], footer: dict[str, Any]) -> tuple[Any, str]:
+    return footer.get("site_id_code"), (meta.get("SiteIDCode") or "").strip()
+
+
+def _flags(meta: dict[str, Any], footer: dict[str, Any], ptype: str) -> int:
+    out = 0
+    for tag in REQUIRED[ptype]:
+        if not (meta.get(tag) or "").strip():
+            out |= TAG_BITS[tag]
+    for item in FOOTER_ITEMS:
+        if not footer.get(item):
+            out |= FOOTER_BITS[item]
+    code, meta_code = _codes(meta, footer)
+    if code and meta_code and code != meta_code:
+        out |= MISMATCH_BIT
+    return out
+
+
+def flags(meta_json: str | None, footer_json: str | None, is_article: bool, is_list: bool) -> int:
+    """What one page lacks, as bits (stored with the page by crawler/facts.py); -1 when its
+    metadata cannot be read (the rule then reads the pages and reports the error)."""
+    try:
+        return _flags(json.loads(meta_json or "{}"), json.loads(footer_json or "{}"), _ptype(is_article, is_list))
+    except (ValueError, TypeError, AttributeError):
+        return -1
+
+
+Keyed = dict[tuple[str, str], list[tuple[tuple[Any, ...], str]]]
+
+
+def _from_pages(ctx: SiteContext) -> tuple[Keyed, dict[str, int], list[tuple[tuple[Any, ...], tuple[str, str, str]]]]:
     # plain tuples, no sort of the whole site: only the pages missing something are put in order
     rows = ctx.db.conn.execute(
         "SELECT url, is_home, is_article, is_list, meta_json, footer_json FROM pages WHERE run_id = ? AND root = ? "
         "AND error IS NULL AND status < 400 AND meta_json IS NOT NULL",
         [ctx.run_id, ctx.root],
     )
-    missing_keyed: dict[tuple[str, str], list[tuple[tuple[Any, ...], str]]] = defaultdict(list)
+    missing_keyed: Keyed = defaultdict(list)
     totals: dict[str, int] = defaultdict(int)
     mismatched_keyed: list[tuple[tuple[Any, ...], tuple[str, str, str]]] = []
     footers: dict[str | None, dict[str, Any]] = {}  # the footer is a template: the same on most pages
     for url, is_home, is_article, is_list, meta_json, footer_json in rows:
-        ptype = "article" if is_article else "list" if is_list else "site"
+        ptype = _ptype(is_article, is_list)
         totals[ptype] += 1
         totals["footer"] += 1
         order = (is_home is None, -(is_home or 0), url)  # ORDER BY is_home DESC, url
         meta = json.loads(meta_json or "{}")
-        for tag in REQUIRED[ptype]:
-            if not (meta.get(tag) or "").strip():
-                missing_keyed[(ptype, tag)].append((order, url))
         footer = footers.get(footer_json)
         if footer is None:
             footer = footers[footer_json] = json.loads(footer_json or "{}")
-        for item in FOOTER_ITEMS:
-            if not footer.get(item):
-                missing_keyed[("footer", item)].append((order, url))
-        code, meta_code = footer.get("site_id_code"), (meta.get("SiteIDCode") or "").strip()
-        if code and meta_code and code != meta_code:
+        bits = _flags(meta, footer, ptype)
+        if bits:
+            _add(missing_keyed, bits, ptype, order, url)
+        if bits & MISMATCH_BIT:
+            code, meta_code = _codes(meta, footer)
             mismatched_keyed.append((order, (url, code, meta_code)))
+    return missing_keyed, totals, mismatched_keyed
+
+
+def _add(missing_keyed: Keyed, bits: int, ptype: str, order: tuple[Any, ...], url: str) -> None:
+    for tag in REQUIRED[ptype]:
+        if bits & TAG_BITS[tag]:
+            missing_keyed[(ptype, tag)].append((order, url))
+    for item in FOOTER_ITEMS:
+        if bits & FOOTER_BITS[item]:
+            missing_keyed[("footer", item)].append((order, url))
+
+
+def _from_facts(ctx: SiteContext) -> tuple[Keyed, dict[str, int], list[tuple[tuple[Any, ...], tuple[str, str, str]]]] | None:
+    """The same from the flags stored with each page (crawler/facts.py); None when the run has none."""
+    from audits.textscan import facts_ready
+
+    if not facts_ready(ctx):
+        return None
+    conn = ctx.db.conn
+    where = "FROM pages INDEXED BY idx_pages_meta WHERE run_id = ? AND root = ? AND meta_flags IS NOT NULL"
+    if conn.execute(f"SELECT 1 {where} AND meta_flags < 0 LIMIT 1", [ctx.run_id, ctx.root]).fetchone():
+        return None  # a page whose metadata could not be read: read them all, as before
+    totals: dict[str, int] = defaultdict(int)
+    for is_article, is_list, n in conn.execute(f"SELECT is_article, is_list, count(*) {where} GROUP BY 1, 2",
+                                               [ctx.run_id, ctx.root]):
+        totals[_ptype(is_article, is_list)] += n
+        totals["footer"] += n
+    missing_keyed: Keyed = defaultdict(list)
+    mismatched: list[tuple[tuple[Any, ...], str]] = []
+    for url, is_home, is_article, is_list, bits in conn.execute(
+        f"SELECT url, is_home, is_article, is_list, meta_flags {where} AND meta_flags > 0", [ctx.run_id, ctx.root]
+    ):
+        order = (is_home is None, -(is_home or 0), url)
+        _add(missing_keyed, bits, _ptype(is_article, is_list), order, url)
+        if bits & MISMATCH_BIT:
+            mismatched.append((order, url))
+    mismatched_keyed: list[tuple[tuple[Any, ...], tuple[str, str, str]]] = []
+    if mismatched:  # the message quotes the codes of the first page only
+        first = min(mismatched)
+        row = ctx.page(first[1]) or {}
+        code, meta_code = _codes(json.loads(row.get("meta_json") or "{}"), json.loads(row.get("footer_json") or "{}"))
+        mismatched_keyed = [(o, (u, code, meta_code) if (o, u) == first else (u, "", "")) for o, u in mismatched]
+    return missing_keyed, totals, mismatched_keyed
+
+
+def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
+    found = _from_facts(ctx) or _from_pages(ctx)
+    missing_keyed, totals, mismatched_keyed = found
     if not totals:
         raise NotApplicable("no HTML page fetched")
     # in the order the ordered pass met them: by first page, then the item's place in the checks

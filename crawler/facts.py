@@ -1,0 +1,164 @@
+"""Facts about a page computed once, when the page is stored, so that an audit never reads page text.
+
+At a million pages the pages table is many gigabytes (the text of every page sits in its row), and
+a rule that reads every row for a title word or a date waits minutes on the disk.  The crawler has
+each page's text in memory when it writes the row, so it writes these narrow columns with it:
+
+``text_flags``
+    bit 1: the title, article title, text or body head holds a word of the built-in typo /
+    serious-error dictionaries (typo reads only such pages); bit 2: a fetched page's text may
+    hold 11 digits in a row or a non-ASCII digit (privacy-exposed reads only those).
+    The same test as the per-run text pass (``audits.textscan.classify``).
+``doc_hint``, ``date_key``
+    for a fetched article: whether its own fields can make it a 规范性文件, policy document or
+    interpretation (``audits.documents.intrinsic_sql``, the same SQL the audit runs when these
+    facts are missing), and the fields its publish date is read from.  NULL for other pages.
+``meta_flags``
+    for a fetched page with page metadata: which required <meta> tags and footer items it lacks
+    (``audits.rules.metadata_missing.flags``); -1 when its JSON cannot be read.
+``report_hint``
+    1 when a fetched page's title, article title or metadata block says 信息公开 (where the
+    annual-report rules look for 政府信息公开工作年度报告).
+``facts_v``
+    ``facts_version()``: the facts' definition and dictionary they were computed with.  An
+    audit uses the columns only when every page of the run carries the current version and
+    falls back to reading the pages otherwise (databases written by an older govaudit).
+
+Pages copied unchanged from an earlier run (a 304 in an incremental recrawl) keep the facts
+of the row they were copied from.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from functools import lru_cache
+from typing import Any
+
+FACTS_VERSION = 1
+COLUMNS = ("facts_v", "text_flags", "doc_hint", "date_key", "meta_flags", "report_hint")
+TEXT_WORD, TEXT_DIGITS = 1, 2
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> tuple[str, ...]:
+    """The words of the built-in dictionaries, in the form the text pass is keyed by."""
+    from audits.typos import SERIOUS_TSV, TYPOS_TSV, load_dictionary
+
+    entries = list(load_dictionary(SERIOUS_TSV, "serious")) + list(load_dictionary(TYPOS_TSV, "typos"))
+    return tuple(sorted({e.wrong for e in entries}))
+
+
+@lru_cache(maxsize=1)
+def facts_version() -> int:
+    """A number that changes with the facts' definition and with the built-in dictionaries."""
+    return zlib.crc32(f"{FACTS_VERSION}\x00{'|'.join(dictionary_words())}".encode()) & 0x7FFFFFFF
+
+
+@lru_cache(maxsize=1)
+def _doc_sql() -> str:
+    from audits.documents import ARTICLE_SQL, DEFAULT_COLUMN_WORDS, date_key_sql, intrinsic_sql
+
+    def col(c: str) -> str:
+        return f":{c}"
+
+    article = ARTICLE_SQL(col)
+    return (
+        f"SELECT CASE WHEN {article} THEN {intrinsic_sql(col, DEFAULT_COLUMN_WORDS)} END, "
+        f"CASE WHEN {article} THEN {date_key_sql(col)} END"
+    )
+
+
+_DOC_FIELDS = ("is_article", "error", "status", "article_title", "title", "doc_meta_json", "column_name",
+               "breadcrumb_json", "main_text", "pub_date", "pub_date_source")
+
+
+def page_facts(conn: sqlite3.Connection, row: dict[str, Any]) -> dict[str, Any]:
+    """The fact columns of one pages row (a dict with the row's columns)."""
+    from audits.rules.metadata_missing import flags as meta_flags
+    from audits.textscan import classify, text_automaton
+
+    fetched = row.get("error") is None and (row.get("status") is None or row["status"] < 400)
+    words = dictionary_words()
+    word_hit, digit_hit = classify(
+        text_automaton(words), len(words), row.get("title"), row.get("article_title"), row.get("main_text"),
+        row.get("body_head"), row.get("error") is None and row.get("status") is not None and row["status"] < 400,
+    )
+    doc_hint, date_key = conn.execute(_doc_sql(), {k: row.get(k) for k in _DOC_FIELDS}).fetchone()
+    meta = None
+    if row.get("error") is None and row.get("status") is not None and row["status"] < 400 and row.get("meta_json") is not None:
+        meta = meta_flags(row.get("meta_json"), row.get("footer_json"), bool(row.get("is_article")), bool(row.get("is_list")))
+    report = fetched and any("信息公开" in (row.get(k) or "") for k in ("title", "article_title", "doc_meta_json"))
+    return {
+        "facts_v": facts_version(),
+        "text_flags": (TEXT_WORD if word_hit else 0) | (TEXT_DIGITS if digit_hit else 0),
+        "doc_hint": doc_hint,
+        "date_key": date_key,
+        "meta_flags": meta,
+        "report_hint": 1 if report else 0,
+    }
+
+
+def may_be_interpretation(row: dict[str, Any]) -> bool:
+    """A fetched article whose title or column says 解读 (a superset of what the documents index
+    classifies as a 政策解读; one listed only in an interpretation column is measured by the audit)."""
+    from audits.documents import INTERP_WORDS, _interp_by_column
+
+    if not row.get("main_text") or row.get("is_article") != 1 or row.get("error") is not None:
+        return False
+    if row.get("status") is not None and row["status"] >= 400:
+        return False
+    titles = f"{row.get('article_title') or ''}\x00{row.get('title') or ''}"
+    if any(w in titles for w in INTERP_WORDS):
+        return True
+    if _interp_by_column(row.get("column_name") or ""):
+        return True
+    try:
+        crumbs = json.loads(row.get("breadcrumb_json") or "[]")
+    except ValueError:
+        return False
+    return isinstance(crumbs, list) and any(_interp_by_column(str(c)) for c in crumbs)
+
+
+class _Conn:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+
+def measure_interpretations(conn: sqlite3.Connection, pages: list[dict[str, Any]], pool: bool = False) -> int:
+    """Readability measures (audits/readability.py, kept by text hash in text_measures) of the
+    pages that may be interpretations, so that the audit finds them measured; returns how many."""
+    from audits.readability import measure_all
+
+    texts = {row["url"]: row["main_text"] for row in pages if may_be_interpretation(row)}
+    if texts:
+        measure_all(_Conn(conn), texts, pool=pool)
+    return len(texts)
+
+
+def add_facts(conn: sqlite3.Connection, pages: list[dict[str, Any]]) -> None:
+    """Add the fact columns to each pages row (in place) and measure the interpretations' text."""
+    for row in pages:
+        row.update(page_facts(conn, row))
+    measure_interpretations(conn, pages)
+
+
+def backfill(db: Any, run_id: int) -> int:
+    """Compute the facts of the run's pages that lack the current ones (a database written by an
+    older govaudit); returns how many pages were updated.  Rewrites each page's row: slow on a
+    big database, where the audit's own fallback (reading the pages) is the cheaper way."""
+    conn = db.conn
+    cols = [r[1] for r in conn.execute("PRAGMA table_info(pages)")]
+    rows = [dict(zip(cols, r)) for r in conn.execute(
+        "SELECT * FROM pages WHERE run_id = ? AND (facts_v IS NULL OR facts_v != ?)", [run_id, facts_version()])]
+    for row in rows:
+        facts = page_facts(conn, row)
+        sets = ", ".join(f"{c} = :{c}" for c in COLUMNS)
+        conn.execute(f"UPDATE pages SET {sets} WHERE run_id = :run_id AND url = :url", {**facts, "run_id": run_id, "url": row["url"]})
+    measure_interpretations(conn, rows)
+    # what audits cached on this database object was computed without the facts (PRAGMA data_version,
+    # part of their keys, does not change for this connection's own writes)
+    for name in [k for k in vars(db) if k.startswith("_govaudit_")]:
+        delattr(db, name)
+    return len(rows)
