@@ -257,6 +257,21 @@ def test_search_that_finds_nothing_or_fails(tmp_path):
     assert [x["evidence"]["reason"] for x in rule_findings(g, "site-search-broken")] == ["failed"]
 
 
+def test_search_message_does_not_depend_on_the_order_probes_finished(tmp_path):
+    """Probes answer in any order; the finding quotes them in a fixed one (form page, query)."""
+    queries = ["县领导调研全县冬季安全生产工作", "青山县召开全县经济工作会议", "青山县全域旅游发展规划"]
+    messages = []
+    for n, order in enumerate((queries, list(reversed(queries)))):
+        f = facts(tmp_path / f"o{n}")
+        for q in order:
+            probe(f, q, ROOT + "x.html", [], empty_marker="共找到 0 条结果")
+        found = rule_findings(f, "site-search-broken")
+        assert len(found) == 1
+        messages.append((found[0]["message"], [p["query"] for p in found[0]["evidence"]["probes"]]))
+    assert messages[0] == messages[1]
+    assert messages[0][1] == sorted(queries)
+
+
 def test_no_search_box_is_reported_unless_forms_were_not_recorded(tmp_path):
     f = facts(tmp_path)  # home forms recorded: none
     assert [x["evidence"]["reason"] for x in rule_findings(f, "site-search-broken")] == ["no_search_form"]

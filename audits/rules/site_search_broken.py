@@ -78,7 +78,9 @@ def _outcome(probe: dict[str, Any]) -> dict[str, Any]:
 def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     if not home_fetched(ctx):
         raise NotApplicable("home page not fetched")
-    probes = ctx.query("SELECT * FROM search_probes WHERE run_id = ? AND root = ? ORDER BY rowid", [ctx.run_id, ctx.root])
+    # in a fixed order (the probes' answers arrive in any order): the message quotes the first ones
+    probes = ctx.query("SELECT * FROM search_probes WHERE run_id = ? AND root = ? ORDER BY form_page, query, request_url, rowid",
+                       [ctx.run_id, ctx.root])
     if not probes:
         forms = S.load_json((ctx.home or {}).get("forms_json"), None)
         if forms is None:
