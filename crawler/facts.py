@@ -138,10 +138,59 @@ def measure_interpretations(conn: sqlite3.Connection, pages: list[dict[str, Any]
 
 
 def add_facts(conn: sqlite3.Connection, pages: list[dict[str, Any]]) -> None:
-    """Add the fact columns to each pages row (in place) and measure the interpretations' text."""
+    """Add the fact columns to each pages row (in place)."""
     for row in pages:
         row.update(page_facts(conn, row))
-    measure_interpretations(conn, pages)
+
+
+def _candidates(conn: sqlite3.Connection, run_id: int) -> list[dict[str, Any]]:
+    """The run's pages that may be interpretations: every interpretation is a document candidate
+    (``doc_hint``), so only those rows are read."""
+    cols = [r[1] for r in conn.execute("PRAGMA table_info(pages)")]
+    rows = [dict(zip(cols, r)) for r in conn.execute(
+        "SELECT * FROM pages WHERE rowid IN (SELECT rowid FROM pages INDEXED BY idx_pages_doc "
+        "WHERE run_id = ? AND doc_hint = 1 AND date_key IS NOT NULL)", [run_id])]
+    return [r for r in rows if may_be_interpretation(r)]
+
+
+def unmeasured(conn: sqlite3.Connection, run_id: int) -> int:
+    """How many of the run's possible interpretations have no stored measures yet."""
+    from audits.readability import _cache_key
+
+    keys = {_cache_key(r["main_text"], 80) for r in _candidates(conn, run_id)}
+    known = 0
+    ks = sorted(keys)
+    for i in range(0, len(ks), 500):
+        chunk = ks[i : i + 500]
+        known += conn.execute(f"SELECT count(*) FROM text_measures WHERE kind = 'readability' AND key IN ({','.join('?' * len(chunk))})",
+                              chunk).fetchone()[0]
+    return len(keys) - known
+
+
+def measure_run(db: Any, run_id: int) -> int:
+    """Measure the run's possible interpretations that are not measured yet; returns how many were looked at."""
+    return measure_interpretations(db.conn, _candidates(db.conn, run_id), pool=True)
+
+
+def measure_after_crawl(db: Any, run_id: int, timeout: float = 3600) -> None:
+    """``measure_run`` in a process of its own, when a crawl ends: the part-of-speech tagger (about
+    125 MB and seconds to load) stays out of the crawler, and the texts are shared over the cores.
+    Never raises: what it could not measure, the audit measures."""
+    import logging
+    import subprocess
+    import sys
+
+    path = next((r[2] for r in db.conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    try:
+        if not path or not unmeasured(db.conn, run_id):  # a recrawl of unchanged pages: measured before
+            return
+    except sqlite3.Error:
+        return
+    try:
+        subprocess.run([sys.executable, "-m", "crawler.facts", "measure", path, str(run_id)], check=True,
+                       timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except (OSError, subprocess.SubprocessError) as exc:
+        logging.getLogger(__name__).warning("interpretations not measured after the crawl (the audit will): %s", exc)
 
 
 def backfill(db: Any, run_id: int) -> int:
@@ -162,3 +211,13 @@ def backfill(db: Any, run_id: int) -> int:
     for name in [k for k in vars(db) if k.startswith("_govaudit_")]:
         delattr(db, name)
     return len(rows)
+
+
+if __name__ == "__main__":  # python -m crawler.facts measure DB RUN_ID (see measure_after_crawl)
+    import sys
+
+    from crawler.store import open_db
+
+    if len(sys.argv) != 4 or sys.argv[1] != "measure":
+        sys.exit("usage: python -m crawler.facts measure DB RUN_ID")
+    measure_run(open_db(sys.argv[2], create=False), int(sys.argv[3]))

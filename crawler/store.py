@@ -390,9 +390,12 @@ def start_run(db: sqlite_utils.Database, roots: list[str], settings: dict[str, A
 def finish_run(
     db: sqlite_utils.Database, run_id: int, status: str, reason: str, stats: dict[str, Any]
 ) -> None:
+    from crawler.facts import measure_after_crawl
     from crawler.interaction_store import materialize
 
     materialize(db, run_id)  # the run's letters and new-media accounts tables (never raises)
+    if status != "failed" and reason != "interrupted":
+        measure_after_crawl(db, run_id)  # readability of the interpretations, for the audit (never raises)
     counts = next(
         db.query(
             "SELECT count(*) AS pages, sum(error IS NOT NULL OR status >= 400) AS errors "

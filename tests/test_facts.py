@@ -16,7 +16,7 @@ import sqlite3
 import pytest
 
 from audits.runner import run_audit
-from crawler.facts import TEXT_DIGITS, TEXT_WORD, dictionary_words, facts_version, page_facts
+from crawler.facts import TEXT_DIGITS, TEXT_WORD, _candidates, dictionary_words, facts_version, page_facts, unmeasured
 from tests.cli import govaudit
 from tests.facts import ROOT, Facts
 from tests.site.server import FixtureSite
@@ -177,7 +177,13 @@ def test_crawl_stores_facts_for_every_page_and_the_audit_agrees_with_reading_the
         c.close()
     assert pages > 50 and current == pages
     assert flagged > 0
-    assert measured > 0  # the fixture's interpretations were measured when stored
+    assert measured > 0  # the fixture's interpretations were measured when the crawl ended
+    c = sqlite3.connect(crawled)
+    try:
+        assert unmeasured(c, 1) == 0
+        assert _candidates(c, 1)  # the fixture has interpretations (政策解读)
+    finally:
+        c.close()
     # the same database audited from the stored facts, and (a copy) with the facts taken away
     read = tmp_path / "read.db"
     src = sqlite3.connect(crawled)
