@@ -33,6 +33,7 @@ import scrapy
 import sqlite_utils
 from scrapy.http import Response
 
+from crawler.search import MAX_TITLES
 from crawler.store import REUSABLE_PAGE
 
 MAX_BASE_RUNS = 16  # the latest complete run and the partial runs after it, at most
@@ -240,12 +241,16 @@ class IncrementalSpider:
         if found is None:
             return False
         article_title, is_article, title, column_name, breadcrumb = found
-        items = [
-            SimpleNamespace(title=t or "", url=u)
-            for t, u in conn.execute(  # type: ignore[union-attr]
-                "SELECT title, url FROM list_items WHERE run_id = ? AND page_url = ? ORDER BY rowid", [run, url]
-            )
-        ]
+        titles = self._svc()["titles"].get(root.url) if root is not None else None  # type: ignore[attr-defined]
+        if root is not None and titles is not None and len(titles) >= MAX_TITLES:
+            items = []  # the root has its search-probe titles: _note_services would not look at them
+        else:
+            items = [
+                SimpleNamespace(title=t or "", url=u)
+                for t, u in conn.execute(  # type: ignore[union-attr]
+                    "SELECT title, url FROM list_items WHERE run_id = ? AND page_url = ? ORDER BY rowid", [run, url]
+                )
+            ]
         page_meta = {k: v for k, v in (("ArticleTitle", article_title), ("ColumnName", column_name)) if v}
         facts = SimpleNamespace(meta=page_meta, is_article=bool(is_article), title=title or "",
                                 breadcrumb=json.loads(breadcrumb) if breadcrumb else [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import os
 from typing import Any
@@ -15,6 +16,26 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from crawler.extract.encoding import detect
 
 LOOPBACK_ENV = "GOVAUDIT_LOOPBACK_ONLY"
+
+
+def _cache_host_encoding() -> None:
+    """Twisted IDNA-encodes the host of every request again (``HostnameEndpoint``, 40 ``idna`` label
+    checks a request, ~0.1 ms): remember the answers.  The functions cached are Scrapy's own
+    (IDNA 2008 with its IDNA 2003 fallback), so the result is the same whether or not Scrapy has
+    installed them yet; it leaves a function it did not install alone."""
+    try:
+        from scrapy.core.downloader import _idna_patch
+        from twisted.internet import endpoints
+    except ImportError:
+        return
+    for name, kind in (("_idnaBytes", "bytes"), ("_idnaText", "text")):
+        func = getattr(_idna_patch, f"_patched_idna_{kind}", None)
+        original = getattr(_idna_patch, f"_original_idna_{kind}", None)
+        if func is not None and getattr(endpoints, name, None) in (func, original):
+            setattr(endpoints, name, functools.lru_cache(maxsize=4096)(func))
+
+
+_cache_host_encoding()
 
 
 class EncodingMiddleware:
@@ -85,3 +106,49 @@ class ProxyMiddleware(HttpProxyMiddleware):
     def __init__(self, auth_encoding: str | None = "latin-1") -> None:
         super().__init__(auth_encoding)
         self.proxies.pop("no", None)
+
+
+class CountStats:
+    """Scrapy's ``DownloaderStats`` counts (requests, methods, responses, statuses, exceptions) without
+    the byte counts: those serialise every request (``request_httprepr``) and add up the response
+    headers, about 0.4 ms a request, for numbers nothing reads."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CountStats:
+        if not crawler.settings.getbool("DOWNLOADER_STATS"):
+            raise NotConfigured
+        return cls(crawler.stats)
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        inc = self.stats.inc_value
+        inc("downloader/request_count")
+        inc(f"downloader/request_method_count/{request.method}")
+
+    def process_response(self, request: Any, response: Response, spider: Any = None) -> Response:
+        inc = self.stats.inc_value
+        inc("downloader/response_count")
+        inc(f"downloader/response_status_count/{response.status}")
+        return response
+
+    def process_exception(self, request: Any, exception: Exception, spider: Any = None) -> None:
+        inc = self.stats.inc_value
+        inc("downloader/exception_count")
+        cls = type(exception)
+        inc(f"downloader/exception_type_count/{cls.__module__}.{cls.__qualname__}")
+
+
+class NotModifiedMiddleware:
+    """A 304 answer is a bare ``Response``: it has no body to decode, decompress or search for a
+    meta refresh, but Scrapy types it by the URL (``.html``: an ``HtmlResponse``), so the encoding,
+    meta-refresh and compression middlewares would each look at its empty text.  Placed next to
+    the downloader, so every later ``process_response`` sees the plain response."""
+
+    def process_response(self, request: Any, response: Response, spider: Any = None) -> Response:
+        if response.status != 304 or type(response) is Response or not request.meta.get("ga_reuse"):
+            return response
+        return Response(response.url, status=304, headers=response.headers, request=request,
+                        flags=response.flags, certificate=response.certificate, ip_address=response.ip_address,
+                        protocol=response.protocol)

@@ -1,9 +1,19 @@
-"""Write crawl facts to SQLite in batches (one transaction per batch)."""
+"""Write crawl facts to SQLite in batches (one transaction per batch).
+
+In a crawl (``from_crawler``) the batches are written by one writer thread with its own
+connection, in the order they were made: SQLite does its work without the GIL, so the
+reactor thread goes on with the next requests while a batch (and the ``INSERT … SELECT``
+copies of pages answered 304) is written on the other core.  A batch is still one
+transaction, so a killed crawl keeps whole batches only (``crawl --resume`` relies on a
+page's row and its links being stored together).  At most ``MAX_PENDING`` batches wait
+for the writer; the crawl waits for it when it gets ahead.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import sqlite_utils
@@ -17,6 +27,7 @@ from crawler.store import open_db
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 5.0  # a killed crawl loses at most this much work
+MAX_PENDING = 4  # batches handed to the writer thread and not yet written
 
 
 class _Column:
@@ -37,8 +48,12 @@ class _Column:
 
 
 class SQLitePipeline:
-    def __init__(self, db: sqlite_utils.Database, run_id: int, batch_size: int) -> None:
-        self.db = db
+    def __init__(self, db: sqlite_utils.Database | None, run_id: int, batch_size: int,
+                 writer: ThreadPoolExecutor | None = None) -> None:
+        """With ``writer`` (one thread that opened ``db`` itself) batches are written there."""
+        self.db = db  # type: ignore[assignment]
+        self.writer = writer
+        self.pending: list[Future[None]] = []
         self.run_id = run_id
         self.batch_size = batch_size
         self.pages: list[dict[str, Any]] = []
@@ -56,7 +71,10 @@ class SQLitePipeline:
         run_id = crawler.settings.getint("GOVAUDIT_RUN_ID")
         if not path or not run_id:
             raise NotConfigured("GOVAUDIT_DB_PATH / GOVAUDIT_RUN_ID not set")
-        pipeline = cls(open_db(path), run_id, crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200))
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govaudit-writer")
+        # the connection belongs to the writer thread (sqlite3 connections are bound to their thread)
+        db = writer.submit(open_db, path).result()
+        pipeline = cls(db, run_id, crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200), writer)
         if crawler.settings.getbool("GOVAUDIT_RESUME"):
             from crawler.resume import replay_columns
 
@@ -70,7 +88,7 @@ class SQLitePipeline:
                 self.flush()
             return item
         if isinstance(item, SearchProbeRecord):  # a few per root, at the end of the crawl
-            self.db["search_probes"].insert({"run_id": self.run_id, **item.row})
+            self._submit(lambda row={"run_id": self.run_id, **item.row}: self.db["search_probes"].insert(row))
             return item
         if isinstance(item, ReusedPage):
             self.reused.append(item)
@@ -124,30 +142,64 @@ class SQLitePipeline:
         self.last_flush = time.monotonic()
         if not (self.pages or self.links or self.items or self.checks or self.reused):
             return
+        batch = (self.pages, self.links, self.items, self.checks, self.reused)
+        self.written += len(self.pages) + len(self.reused)
+        self.pages, self.links, self.items, self.checks, self.reused = [], [], [], [], []
+        self._submit(lambda: self._write(*batch))
+
+    def _submit(self, work: Any) -> None:
+        """Run work on the writer thread (in order), or here without one; a failed write raises here."""
+        if self.writer is None:
+            work()
+            return
+        self._reap(wait=len(self.pending) >= MAX_PENDING)
+        self.pending.append(self.writer.submit(work))
+
+    def _reap(self, wait: bool = False) -> None:
+        """Forget the written batches (the oldest is waited for with wait); raise a write's error."""
+        while self.pending and (wait or self.pending[0].done()):
+            self.pending.pop(0).result()
+            wait = False
+
+    def drain(self) -> None:
+        """Wait until every batch handed to the writer thread is written."""
+        while self.pending:
+            self.pending.pop(0).result()
+
+    def _write(self, pages: list[dict[str, Any]], links: list[dict[str, Any]], items: list[dict[str, Any]],
+               checks: list[dict[str, Any]], reused: list[ReusedPage]) -> None:
         with self.db.atomic():
-            if self.checks:
-                self.db["link_checks"].insert_all(self.checks, replace=True, batch_size=500)
+            if checks:
+                self.db["link_checks"].insert_all(checks, replace=True, batch_size=500)
                 fresh = [
                     {k: c.get(k) for k in ("url", "checked_at", "status", "final_url", "content_type", "elapsed")}
-                    for c in self.checks
+                    for c in checks
                     if not c.get("from_cache") and c.get("status") is not None and c["status"] < 400
                 ]
                 if fresh:
                     self.db["link_cache"].insert_all(fresh, replace=True)
-            if self.pages:
-                add_facts(self.db.conn, self.pages)  # the narrow columns the audit reads (crawler/facts.py)
-                self.db["pages"].insert_all(self.pages, replace=True, batch_size=500)
-            if self.links:
-                self.db["links"].insert_all(self.links, batch_size=1000)
-            if self.items:
-                self.db["list_items"].insert_all(self.items, batch_size=1000)
-            if self.reused:
-                copy_reused(self.db, self.run_id, self.reused)
-        self.written += len(self.pages) + len(self.reused)
-        self.pages, self.links, self.items, self.checks, self.reused = [], [], [], [], []
+            if pages:
+                add_facts(self.db.conn, pages)  # the narrow columns the audit reads (crawler/facts.py)
+                self.db["pages"].insert_all(pages, replace=True, batch_size=500)
+            if links:
+                self.db["links"].insert_all(links, batch_size=1000)
+            if items:
+                self.db["list_items"].insert_all(items, batch_size=1000)
+            if reused:
+                copy_reused(self.db, self.run_id, reused)
 
     def close_spider(self, spider: Any = None) -> None:
-        self.flush()
+        try:
+            self.flush()
+            self.drain()
+            self._write_columns()
+        finally:
+            if self.writer is not None:
+                self.writer.submit(self.db.conn.close)
+                self.writer.shutdown(wait=True)
+                self.writer = None
+
+    def _write_columns(self) -> None:
         rows = [
             {
                 "run_id": self.run_id,
@@ -166,5 +218,9 @@ class SQLitePipeline:
             for url, c in self.columns.items()
         ]
         if rows:
-            with self.db.atomic():
-                self.db["columns"].insert_all(rows, replace=True)
+            def write() -> None:
+                with self.db.atomic():
+                    self.db["columns"].insert_all(rows, replace=True)
+
+            self._submit(write)
+            self.drain()

@@ -40,6 +40,20 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
     "crawler.middlewares.ProxyMiddleware": 750,  # the same, without a cost per request when no proxy is set
     "crawler.middlewares.EncodingMiddleware": 500,  # after decompression (590), redirects and retries
+    # request / response / status counts without measuring every request's bytes (request_httprepr)
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "crawler.middlewares.CountStats": 850,
+    "crawler.middlewares.NotModifiedMiddleware": 990,  # 304s skip the body middlewares (incremental recrawl)
+}
+# Spider middlewares whose work the spider does itself; each one is a layer of async generators
+# around every callback's output, paid by every page (felt by 304 recrawls):
+# DepthMiddleware: depth and breadth-first priority are the spider's (ga_depth, priority=-depth);
+# UrlLengthMiddleware: page links and checked links are refused over GOVAUDIT_MAX_URL_LENGTH;
+# MetaCopyDetectionMiddleware: a development warning (the spider builds every meta itself).
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 EXTENSIONS = {
     "crawler.progress.Progress": 500,  # only with GOVAUDIT_PROGRESS

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import Counter
 
 import pytest
@@ -81,7 +83,7 @@ def _untimed(value):
 
 
 def query(db, sql: str, *params) -> list[tuple]:
-    con = sqlite3.connect(db)
+    con = sqlite3.connect(db, uri=str(db).startswith("file:"))
     try:
         return con.execute(sql, params).fetchall()
     finally:
@@ -184,6 +186,37 @@ def test_audit_of_recrawl_gives_the_same_findings(recrawled):
     assert len(found[0]) > 20
     assert [f for f in found[1] if f not in found[0]] == []
     assert found[1] == found[0]
+
+
+def test_killed_recrawl_resumes_to_the_same_facts(tmp_path):
+    """A recrawl killed (SIGKILL) after some reused pages were written, then `crawl --resume`: the
+    run's facts are a full crawl's (the copies of pages answered 304 are written by the pipeline's
+    writer thread, batch by batch, with their links: resume follows them from the database)."""
+    db = tmp_path / "site.db"
+    with FixtureSite(today=T) as site:
+        crawl(db, *site.roots)
+        slow = ["--concurrency", "2", "--per-host", "1", "--delay", "0.1"]
+        proc = subprocess.Popen([*GOVAUDIT, "crawl", "--db", str(db), "--today", T.isoformat(), *slow, *site.roots],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        stored = 0
+        while stored < 30 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+            try:
+                stored = query(f"file:{db}?mode=ro", "SELECT count(*) FROM pages WHERE run_id = 2 AND reused_from_run = 1")[0][0]
+            except sqlite3.Error:
+                stored = 0
+        assert proc.poll() is None, "the recrawl ended before it could be killed part-way"
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+        killed = query(db, "SELECT count(*) FROM pages WHERE run_id = 2")[0][0]
+        line = run("crawl", "--db", str(db), "--resume").stdout.splitlines()[0]
+    assert line.startswith("crawl run 2: complete"), line
+    first, resumed = facts(db, 1), facts(db, 2)
+    assert killed < len(first["pages"])
+    for table in first:  # is_home too: a root linked from a page stored before the kill is still a home page
+        assert resumed[table] == first[table], table
+    assert query(db, "SELECT count(*) FROM pages WHERE run_id = 2 AND reused_from_run = 1")[0][0] > killed // 2
 
 
 # -- a small site whose pages change between runs ---------------------------------------------------

@@ -93,6 +93,9 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
         self.roots = [Root(u) for u in roots]
         self.today = dt.date.fromisoformat(today) if today else dt.date.today()
         self.seen: set[str] = set()
+        # link targets (as written) whose URL is in seen: _admit would answer None without side effects
+        # (a page's navigation links are met on every page; a 304 recrawl follows them all again)
+        self.known_links: set[str] = set()
         self.query_variants: Counter[tuple[str, str]] = Counter()
         self.scheduled = 0
         self.budget_hit = False
@@ -133,12 +136,14 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
     def _admit(self, url: str) -> str | None:
         """The URL to request, or None when it is seen, out of budget, or a trap."""
         stats = self.crawler.stats
+        raw = url
         url = strip_session(url)
         if len(url) > self._setting("GOVAUDIT_MAX_URL_LENGTH"):
             stats.inc_value("govaudit/skipped/url_too_long")
             return None
         key = dedupe_key(url)
         if key in self.seen:
+            self.known_links.add(raw)
             return None
         parts = urlsplit(url)
         segments = [s for s in parts.path.split("/") if s]
@@ -158,6 +163,7 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
         if not self.frontier.admit(url):  # per-host and per-pattern caps, fan-out traps
             return None
         self.seen.add(key)
+        self.known_links.add(raw)
         self.scheduled += 1
         return url
 
@@ -189,7 +195,13 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
             url = self._admit(root.url)
             if url:
                 yield self._request(url, 0, home=True)
+        # a root not stored before the stop but linked from a stored page was admitted as that link:
+        # it is still the home page of its root (is_home, never conditional)
+        roots = {dedupe_key(strip_session(root.url)): root for root in self.roots} if resumed else {}
         for request in resumed:
+            root = roots.get(dedupe_key(strip_session(request.url))) if "ga_depth" in request.meta else None
+            if root is not None and not request.meta.get("ga_home"):
+                request = self._request(root.url, 0, home=True)
             yield request
 
     # -- callbacks ----------------------------------------------------------------
@@ -509,8 +521,9 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
             if links:
                 self.crawler.stats.inc_value("govaudit/limits/max_depth")  # pages whose links were not followed
             return
+        known = self.known_links
         for lk in links:
-            if lk.kind != "page" or self.root_of(lk.target) is None:
+            if lk.target in known or lk.kind != "page" or self.root_of(lk.target) is None:
                 continue
             admitted = self._admit(lk.target)
             if admitted:
