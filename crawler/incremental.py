@@ -280,44 +280,53 @@ def _columns(db: sqlite_utils.Database, table: str) -> list[str]:
 
 
 def copy_reused(db: sqlite_utils.Database, run_id: int, pages: list[ReusedPage]) -> None:
-    """Copy reused pages' rows, links and list items from their earlier run (call inside a transaction)."""
+    """Copy reused pages' rows, links and list items from their earlier run (call inside a transaction).
+
+    One ``INSERT … SELECT`` a table for the whole batch: the pages and this run's context go in as
+    one JSON parameter (``json_each``), so SQLite copies the rows without coming back to Python
+    (and, on the pipeline's writer thread, without taking the GIL) once per row.  The rows are
+    inserted in the batch's order, each page's links and items in their stored order.
+    """
+    if not pages:
+        return
+    batch = json.dumps([
+        {
+            "u": p.url,
+            "f": p.from_run,
+            **{c: p.row.get(c) for c in ("root", "depth", "referer", "elapsed", "fetched_at", "etag", "last_modified")},
+        }
+        for p in pages
+    ], ensure_ascii=False)
+    given = {"run_id": ":run_id", "reused_from_run": "j.f", "is_home": "0"}
     cols = _columns(db, "pages")
     exprs = []
     for c in cols:
-        if c in _CONTEXT:
-            exprs.append(f":{c}")
+        if c in given:
+            exprs.append(given[c])
+        elif c in _CONTEXT:
+            exprs.append(f"json_extract(j.value, '$.{c}')")
         elif c in ("etag", "last_modified"):
-            exprs.append(f"coalesce(:{c}, {c})")
+            exprs.append(f"coalesce(json_extract(j.value, '$.{c}'), p.\"{c}\")")
         else:
-            exprs.append(f'"{c}"')
+            exprs.append(f'p."{c}"')
     quoted = ", ".join(f'"{c}"' for c in cols)
-    params = [
-        {
-            **{c: p.row.get(c) for c in _CONTEXT},
-            "etag": p.row.get("etag"),
-            "last_modified": p.row.get("last_modified"),
-            "run_id": run_id,
-            "reused_from_run": p.from_run,
-            "is_home": 0,
-            "from_run": p.from_run,
-            "url": p.url,
-        }
-        for p in pages
-    ]
+    # j.f / j.u: the batch's pages (a subquery, so json_extract runs once a page)
+    pages_in = "(SELECT key, value, json_extract(value, '$.f') AS f, json_extract(value, '$.u') AS u FROM json_each(:batch))"
     conn = db.conn
-    conn.executemany(
-        f"INSERT OR REPLACE INTO pages ({quoted}) SELECT {', '.join(exprs)} FROM pages WHERE run_id = :from_run AND url = :url",
+    params = {"batch": batch, "run_id": run_id}
+    conn.execute(
+        f"INSERT OR REPLACE INTO pages ({quoted}) SELECT {', '.join(exprs)} "
+        f"FROM {pages_in} AS j CROSS JOIN pages AS p WHERE p.run_id = j.f AND p.url = j.u ORDER BY j.key",
         params,
     )
-    keys = [{"run_id": run_id, "from_run": p.from_run, "url": p.url} for p in pages]
     for table, source in (("links", "source"), ("list_items", "page_url")):
         cols = _columns(db, table)
         quoted = ", ".join(f'"{c}"' for c in cols)
-        exprs = ", ".join(":run_id" if c == "run_id" else f'"{c}"' for c in cols)
-        conn.executemany(
-            f"INSERT INTO {table} ({quoted}) SELECT {exprs} FROM {table} "
-            f"WHERE run_id = :from_run AND {source} = :url ORDER BY rowid",
-            keys,
+        exprs_t = ", ".join(":run_id" if c == "run_id" else f't."{c}"' for c in cols)
+        conn.execute(
+            f"INSERT INTO {table} ({quoted}) SELECT {exprs_t} FROM {pages_in} AS j CROSS JOIN {table} AS t "
+            f"WHERE t.run_id = j.f AND t.{source} = j.u ORDER BY j.key, t.rowid",
+            params,
         )
 
 

@@ -5,8 +5,9 @@ connection, in the order they were made: SQLite does its work without the GIL, s
 reactor thread goes on with the next requests while a batch (and the ``INSERT … SELECT``
 copies of pages answered 304) is written on the other core.  A batch is still one
 transaction, so a killed crawl keeps whole batches only (``crawl --resume`` relies on a
-page's row and its links being stored together).  At most ``MAX_PENDING`` batches wait
-for the writer; the crawl waits for it when it gets ahead.
+page's row and its links being stored together).  The crawl waits for the writer when
+``MAX_PENDING`` batches of fetched pages (their text is in memory) or ``MAX_PENDING_ROWS`` rows
+in all are waiting; a batch of pages answered 304 is a list of URLs to copy (a row each).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from crawler.store import open_db
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 5.0  # a killed crawl loses at most this much work
-MAX_PENDING = 4  # batches handed to the writer thread and not yet written
+MAX_PENDING = 4  # batches of fetched pages handed to the writer thread and not yet written
+MAX_PENDING_ROWS = 8000  # pages, link checks and reused pages handed to it and not yet written
 
 
 class _Column:
@@ -53,7 +55,9 @@ class SQLitePipeline:
         """With ``writer`` (one thread that opened ``db`` itself) batches are written there."""
         self.db = db  # type: ignore[assignment]
         self.writer = writer
-        self.pending: list[Future[None]] = []
+        self.pending: list[tuple[Future[None], int, bool]] = []  # (write, rows, has fetched pages)
+        self.waited = 0.0  # seconds the crawl waited for the writer thread
+        self.stats: Any = None
         self.run_id = run_id
         self.batch_size = batch_size
         self.pages: list[dict[str, Any]] = []
@@ -75,6 +79,7 @@ class SQLitePipeline:
         # the connection belongs to the writer thread (sqlite3 connections are bound to their thread)
         db = writer.submit(open_db, path).result()
         pipeline = cls(db, run_id, crawler.settings.getint("GOVAUDIT_BATCH_SIZE", 200), writer)
+        pipeline.stats = crawler.stats
         if crawler.settings.getbool("GOVAUDIT_RESUME"):
             from crawler.resume import replay_columns
 
@@ -143,28 +148,35 @@ class SQLitePipeline:
         if not (self.pages or self.links or self.items or self.checks or self.reused):
             return
         batch = (self.pages, self.links, self.items, self.checks, self.reused)
+        rows, heavy = len(self.pages) + len(self.checks) + len(self.reused), bool(self.pages)
         self.written += len(self.pages) + len(self.reused)
         self.pages, self.links, self.items, self.checks, self.reused = [], [], [], [], []
-        self._submit(lambda: self._write(*batch))
+        self._submit(lambda: self._write(*batch), rows, heavy)
 
-    def _submit(self, work: Any) -> None:
+    def _submit(self, work: Any, rows: int = 1, heavy: bool = False) -> None:
         """Run work on the writer thread (in order), or here without one; a failed write raises here."""
         if self.writer is None:
             work()
             return
-        self._reap(wait=len(self.pending) >= MAX_PENDING)
-        self.pending.append(self.writer.submit(work))
+        self._reap()
+        t0 = time.monotonic()
+        while self.pending and (
+            sum(r for _f, r, _h in self.pending) + rows > MAX_PENDING_ROWS
+            or (heavy and sum(h for _f, _r, h in self.pending) >= MAX_PENDING)
+        ):
+            self.pending.pop(0)[0].result()
+        self.waited += time.monotonic() - t0  # the crawl waited for the writer thread
+        self.pending.append((self.writer.submit(work), rows, heavy))
 
-    def _reap(self, wait: bool = False) -> None:
-        """Forget the written batches (the oldest is waited for with wait); raise a write's error."""
-        while self.pending and (wait or self.pending[0].done()):
-            self.pending.pop(0).result()
-            wait = False
+    def _reap(self) -> None:
+        """Forget the batches written; raise a write's error."""
+        while self.pending and self.pending[0][0].done():
+            self.pending.pop(0)[0].result()
 
     def drain(self) -> None:
         """Wait until every batch handed to the writer thread is written."""
         while self.pending:
-            self.pending.pop(0).result()
+            self.pending.pop(0)[0].result()
 
     def _write(self, pages: list[dict[str, Any]], links: list[dict[str, Any]], items: list[dict[str, Any]],
                checks: list[dict[str, Any]], reused: list[ReusedPage]) -> None:
@@ -191,8 +203,12 @@ class SQLitePipeline:
     def close_spider(self, spider: Any = None) -> None:
         try:
             self.flush()
+            t0 = time.monotonic()
             self.drain()
+            self.waited += time.monotonic() - t0
             self._write_columns()
+            if self.stats is not None and self.writer is not None:
+                self.stats.set_value("govaudit/writer/wait_seconds", round(self.waited, 2))
         finally:
             if self.writer is not None:
                 self.writer.submit(self.db.conn.close)
