@@ -701,7 +701,8 @@ def _run_reports(ctx: Any) -> list[FoundReport]:
         if d and rep.published is None:
             rep.published, rep.published_source = d, "list"
     for r in ctx.query(
-        "SELECT l.target, l.anchor, l.kind, p.root FROM links l JOIN pages p ON p.run_id = l.run_id AND p.url = l.source "
+        "SELECT l.target, l.anchor, l.kind, p.root FROM links l INDEXED BY idx_links_report_anchor "
+        "JOIN pages p INDEXED BY idx_pages_url_root ON p.run_id = l.run_id AND p.url = l.source "
         # a report's title has 信息公开 and 报告 or 年报 (report_title): the partial index idx_links_report_anchor
         "WHERE l.run_id = ? AND instr(l.anchor, '信息公开') > 0 AND instr(l.anchor, '报') > 0 "
         "AND l.kind IN ('page', 'attachment', 'external')",

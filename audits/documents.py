@@ -40,10 +40,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from audits.context import SiteContext
@@ -205,6 +207,11 @@ def is_interpretation_anchor(anchor: str, target: str = "") -> bool:
     return "《" in anchor or len(a) >= 10
 
 
+def _maybe_interpretation_anchor(anchor: str | None) -> bool:
+    """False only when ``is_interpretation_anchor`` is False for this text whatever the target (a quick test)."""
+    return bool(anchor) and ("读" in anchor or "解" in anchor or "懂" in anchor)
+
+
 def interpretation_links(links: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """(target, anchor) of the links that point at an interpretation, judged by their text."""
     return [(t, a) for t, a in links if is_interpretation_anchor(a, t)]
@@ -212,6 +219,17 @@ def interpretation_links(links: Iterable[tuple[str, str]]) -> list[tuple[str, st
 
 def _interp_by_column(name: str) -> bool:
     return bool(_INTERP_COLUMN_RE.search("".join((name or "").split())))
+
+
+def _cache_key(ctx: SiteContext, title_words: Sequence[str], column_words: Sequence[str], template_links: int,
+               include_policy_docs: bool) -> tuple[Any, ...]:
+    version = ctx.query(
+        "SELECT (SELECT max(rowid) FROM pages) AS p, (SELECT max(rowid) FROM links) AS l, "
+        "(SELECT max(rowid) FROM list_items) AS i"
+    )[0]
+    data_version = ctx.db.conn.execute("PRAGMA data_version").fetchone()[0]
+    return (ctx.run_id, ctx.root, ctx.as_of, tuple(title_words), tuple(column_words), template_links, include_policy_docs,
+            version["p"], version["l"], version["i"], data_version)
 
 
 def load(
@@ -228,14 +246,9 @@ def load(
     rules and the statistics ask for the same index); the cache key includes
     the newest row ids of the fact tables and SQLite's data version, so facts
     added later are seen (a count would read the whole links table every time).
+    ``prefetch`` fills the cache for every site at once.
     """
-    version = ctx.query(
-        "SELECT (SELECT max(rowid) FROM pages) AS p, (SELECT max(rowid) FROM links) AS l, "
-        "(SELECT max(rowid) FROM list_items) AS i"
-    )[0]
-    data_version = ctx.db.conn.execute("PRAGMA data_version").fetchone()[0]
-    key = (ctx.run_id, ctx.root, ctx.as_of, tuple(title_words), tuple(column_words), template_links, include_policy_docs,
-           version["p"], version["l"], version["i"], data_version)
+    key = _cache_key(ctx, title_words, column_words, template_links, include_policy_docs)
     cache = ctx.db.__dict__.setdefault("_govaudit_documents", {})
     hit = cache.get(key)
     if hit is not None:
@@ -244,6 +257,76 @@ def load(
         cache.clear()
     cache[key] = result = _load(ctx, title_words, column_words, template_links, include_policy_docs)
     return result
+
+
+def _settings(p: Any) -> dict[str, Any]:
+    """load()'s settings for a document rule's Params (as ``site_documents`` passes them)."""
+    return {
+        "title_words": words(p.title_words, DEFAULT_TITLE_WORDS),
+        "column_words": words(p.column_words, DEFAULT_COLUMN_WORDS),
+        "template_links": getattr(p, "template_links", 5),
+        "include_policy_docs": getattr(p, "include_policy_docs", True),
+    }
+
+
+_PREFETCH: dict[str, Any] = {}  # what the forked workers of prefetch() read (set before the fork)
+
+
+def _prefetch_one(job: tuple[str, dict[str, Any]]) -> tuple[str, SiteDocuments]:
+    import sqlite3
+
+    import sqlite_utils
+
+    root, settings = job
+    st = _PREFETCH
+    conn = st.get("conn")
+    if conn is None:  # one read-only connection of its own per worker, never the parent's
+        conn = st["conn"] = sqlite3.connect(f"file:{st['path']}?mode=ro", uri=True)
+    ctx = SiteContext(sqlite_utils.Database(conn), st["run_id"], root, st["as_of"], st["config"])
+    return root, _load(ctx, settings["title_words"], settings["column_words"], settings["template_links"],
+                       settings["include_policy_docs"])
+
+
+def prefetch(db: Any, run_id: int, roots: Sequence[str], as_of: dt.date, config: Any, workers: int | None = None) -> int:
+    """Build the documents index of every site of a run at once, the sites shared out over the
+    machine's cores (forked workers; each site's index is exactly what ``load`` builds), into
+    load()'s cache, with the settings of normative-doc-late (the first rule that asks).
+    Returns the number of sites built; 0 when it is not worth it (one core, one site, no fork)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from audits.registry import RULES_BY_ID
+
+    workers = workers or min(os.cpu_count() or 1, 8)
+    path = next((r[2] for r in db.conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    if workers < 2 or len(roots) < 2 or not path or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    rule = RULES_BY_ID["normative-doc-late"]
+    jobs, keys = [], {}
+    for root in roots:
+        ctx = SiteContext(db, run_id, root, as_of, config)
+        if not home_fetched(ctx):
+            continue
+        settings = _settings(config.params_for(rule, root))
+        jobs.append((root, settings))
+        keys[root] = _cache_key(ctx, **settings)
+    if len(jobs) < 2:
+        return 0
+    # the biggest sites first, so that no worker is left with the portal at the end
+    sizes = dict(db.conn.execute("SELECT root, count(*) FROM pages INDEXED BY idx_pages_run_id_root WHERE run_id = ? GROUP BY root",
+                                 [run_id]).fetchall())
+    jobs.sort(key=lambda j: -sizes.get(j[0], 0))
+    cache = db.__dict__.setdefault("_govaudit_documents", {})
+    _PREFETCH.clear()
+    _PREFETCH.update(path=path, run_id=run_id, as_of=as_of, config=config)
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork")) as pool:
+            for root, docs in pool.map(_prefetch_one, jobs):
+                cache[keys[root]] = docs
+    finally:
+        _PREFETCH.clear()
+    return len(jobs)
 
 
 def _load(
@@ -259,14 +342,14 @@ def _load(
     except ValueError:
         crawl_today = ctx.as_of
     ref_day = max(ctx.as_of, crawl_today)  # bounds plausible years of the dates read
-    rows, _listed = _candidate_rows(ctx, column_words)
+    rows, _listed = _candidate_rows(ctx, column_words, ref_day)
     # the columns of this site that list each page
     listed: dict[str, list[str]] = defaultdict(list)
     urls = [r["url"] for r in rows]
     for chunk in _chunks(urls):
         marks = ",".join("?" * len(chunk))
         for r in ctx.query(
-            "SELECT DISTINCT li.url, c.name FROM list_items li JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
+            "SELECT DISTINCT li.url, c.name FROM list_items li CROSS JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
             f"WHERE li.run_id = ? AND c.root = ? AND li.url IN ({marks})",
             [ctx.run_id, ctx.root, *chunk],
         ):
@@ -275,20 +358,8 @@ def _load(
 
     docs: list[Doc] = []
     for r in rows:
-        title = (r.get("article_title") or "").strip() or _page_title(r.get("title") or "")
-        try:
-            dm = json.loads(r["doc_meta_json"]) if r.get("doc_meta_json") else {}
-        except ValueError:
-            dm = {}
-        meta = read_doc_meta(
-            dm,
-            title=title,
-            main_text=r.get("main_text") or "",
-            pub_date=r.get("pub_date"),
-            pub_date_source=r.get("pub_date_source"),
-            pub_date_text=r.get("pub_date_text"),
-            today=ref_day,
-        )
+        title = doc_title(r)
+        meta = r.get("_meta") or read_row(r, ref_day)
         crumbs = _json_list(r.get("breadcrumb_json"))
         cols: list[str] = []
         for c in [*listed.get(r["url"], []), r.get("column_name") or "", *reversed(crumbs)]:
@@ -303,6 +374,50 @@ def _load(
     published: Counter[dt.date] = Counter(d.published for d in docs if d.published is not None)
     published.update(_plain_published(ctx, column_words, ref_day))
     return SiteDocuments(docs, by_url, assoc, published)
+
+
+def doc_title(r: dict[str, Any]) -> str:
+    """A page's document title: its article title, else its <title> without the site name."""
+    return (r.get("article_title") or "").strip() or _page_title(r.get("title") or "")
+
+
+def read_row(r: dict[str, Any], today: dt.date) -> DocMeta:
+    """``read_doc_meta`` of one pages row (its metadata block, title, text and dates)."""
+    try:
+        dm = json.loads(r["doc_meta_json"]) if r.get("doc_meta_json") else {}
+    except ValueError:
+        dm = {}
+    return read_doc_meta(
+        dm,
+        title=doc_title(r),
+        main_text=r.get("main_text") or "",
+        pub_date=r.get("pub_date"),
+        pub_date_source=r.get("pub_date_source"),
+        pub_date_text=r.get("pub_date_text"),
+        today=today,
+    )
+
+
+DOC_READ_VERSION = 1  # bump when read_doc_meta reads differently: stored reads of older versions are not used
+
+
+def encode_read(meta: DocMeta, today: dt.date) -> bytes:
+    """What ``read_row`` read, for the pages column doc_read (crawler/facts.py refresh_doc_reads)."""
+    return pickle.dumps((DOC_READ_VERSION, today.isoformat(), meta), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_read(blob: bytes | None, today: dt.date) -> DocMeta | None:
+    """The stored read when it was made by this version for this very reference day (dates without a
+    year are placed by it), else None."""
+    if not blob:
+        return None
+    try:
+        version, day, meta = pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - an unreadable value is read again
+        return None
+    if version != DOC_READ_VERSION or day != today.isoformat() or not isinstance(meta, DocMeta):
+        return None
+    return meta
 
 
 # An article of the site that was fetched (p = pages; parameters run_id, root).
@@ -379,7 +494,7 @@ def _candidates(ctx: SiteContext, column_words: Sequence[str]) -> tuple[str, lis
     """
     listed_sql, listed_params = _listed_sql(column_words)
     listed = (
-        "p.url IN (SELECT li.url FROM list_items li JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
+        "p.url IN (SELECT li.url FROM columns c CROSS JOIN list_items li ON c.run_id = li.run_id AND c.url = li.column_url "
         f"WHERE li.run_id = ? AND c.root = ? AND li.url IS NOT NULL AND {listed_sql})"
     )
     return f"({intrinsic_sql(_p, column_words)} OR {listed})", [ctx.run_id, ctx.root, *listed_params]
@@ -389,7 +504,7 @@ def _listed_urls(ctx: SiteContext, column_words: Sequence[str]) -> set[str]:
     listed_sql, listed_params = _listed_sql(column_words)
     return {
         r[0] for r in ctx.db.conn.execute(
-            "SELECT DISTINCT li.url FROM list_items li JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
+            "SELECT DISTINCT li.url FROM columns c CROSS JOIN list_items li ON c.run_id = li.run_id AND c.url = li.column_url "
             f"WHERE li.run_id = ? AND c.root = ? AND li.url IS NOT NULL AND {listed_sql}",
             [ctx.run_id, ctx.root, *listed_params],
         )
@@ -407,28 +522,39 @@ _DOC_COLUMNS = ("url, title, article_title, column_name, breadcrumb_json, doc_me
                 "pub_date_source, pub_date_text, main_text")
 
 
-def _candidate_rows(ctx: SiteContext, column_words: Sequence[str]) -> tuple[list[dict[str, Any]], set[str]]:
+def _candidate_rows(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.date) -> tuple[list[dict[str, Any]], set[str]]:
     """The candidate articles' rows (in the order of a scan of the site's pages), and the URLs of the
-    site's articles listed in a document or interpretation column."""
+    site's articles listed in a document or interpretation column.  A row read when the crawl ended
+    (doc_read, for this reference day) comes with its ``_meta`` and without its text."""
     listed = _listed_urls(ctx, column_words)
     if not _stored_facts(ctx, column_words):
         cand_sql, cand_params = _candidates(ctx, column_words)
         rows = ctx.query(f"SELECT {_DOC_COLUMNS} FROM pages p WHERE {_ARTICLES} AND {cand_sql}",
                          [ctx.run_id, ctx.root, *cand_params])
         return rows, listed
-    ids = [r[0] for r in ctx.db.conn.execute(
-        "SELECT rowid FROM pages INDEXED BY idx_pages_doc WHERE run_id = ? AND root = ? AND doc_hint = 1 AND date_key IS NOT NULL",
-        [ctx.run_id, ctx.root])]
+    by_id: dict[int, dict[str, Any]] = {}
+    todo: list[int] = []
+    for rowid, url, title, article_title, column_name, crumbs, pub_date, blob in ctx.db.conn.execute(
+        "SELECT rowid, url, title, article_title, column_name, breadcrumb_json, pub_date, doc_read "
+        "FROM pages INDEXED BY idx_pages_doc_read WHERE run_id = ? AND root = ? AND doc_hint = 1",
+        [ctx.run_id, ctx.root],
+    ):
+        meta = decode_read(blob, ref_day)
+        if meta is None:
+            todo.append(rowid)
+            continue
+        by_id[rowid] = {"url": url, "title": title, "article_title": article_title, "column_name": column_name,
+                        "breadcrumb_json": crumbs, "pub_date": pub_date, "_meta": meta}
     for chunk in _chunks(sorted(listed)):
         marks = ",".join("?" * len(chunk))
-        ids += [r[0] for r in ctx.db.conn.execute(
+        todo += [r[0] for r in ctx.db.conn.execute(
             f"SELECT rowid FROM pages p WHERE p.run_id = ? AND p.url IN ({marks}) AND p.root = ? AND p.date_key IS NOT NULL "
             "AND p.doc_hint = 0", [ctx.run_id, *chunk, ctx.root])]
-    rows: list[dict[str, Any]] = []
-    for chunk in _chunks(sorted(set(ids))):  # type: ignore[arg-type]
+    for chunk in _chunks(sorted(set(todo))):  # type: ignore[arg-type]
         marks = ",".join("?" * len(chunk))
-        rows += ctx.query(f"SELECT {_DOC_COLUMNS} FROM pages p WHERE rowid IN ({marks}) ORDER BY rowid", list(chunk))
-    return rows, listed
+        for r in ctx.query(f"SELECT rowid AS _rowid, {_DOC_COLUMNS} FROM pages p WHERE rowid IN ({marks})", list(chunk)):
+            by_id[r.pop("_rowid")] = r
+    return [by_id[k] for k in sorted(by_id)], listed
 
 
 def _plain_published(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.date) -> Counter[dt.date]:
@@ -467,12 +593,19 @@ def _plain_published(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.
     for key, n in groups.items():
         if n <= 0:
             continue
-        pub_date, source, dates = json.loads(key)
-        dm = dict(x.split("\x1f", 1) for x in dates.split("\x1e")) if dates else {}
-        meta = read_doc_meta(dm, pub_date=pub_date, pub_date_source=source, today=ref_day)
-        if meta.published is not None:
-            out[meta.published.value] += n
+        published = _plain_date(key, ref_day)
+        if published is not None:
+            out[published] += n
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _plain_date(key: str, ref_day: dt.date) -> dt.date | None:
+    """The publish date ``read_doc_meta`` reads from a ``date_key_sql`` group (the sites of a run share most)."""
+    pub_date, source, dates = json.loads(key)
+    dm = dict(x.split("\x1f", 1) for x in dates.split("\x1e")) if dates else {}
+    meta = read_doc_meta(dm, pub_date=pub_date, pub_date_source=source, today=ref_day)
+    return meta.published.value if meta.published is not None else None
 
 
 def plain_articles(ctx: SiteContext, urls: Iterable[str]) -> set[str]:
@@ -547,13 +680,17 @@ def _associate(ctx: SiteContext, docs: list[Doc], by_url: dict[str, Doc], templa
     policy_urls = [d.url for d in policy]
     interp_urls = [d.url for d in interps]
     links: list[dict[str, Any]] = []
-    for chunk in _chunks(policy_urls + interp_urls):
+    for chunk in _chunks(policy_urls + interp_urls):  # plain tuples first: most are template links, dropped below
         marks = ",".join("?" * len(chunk))
-        links += ctx.query(
-            f"SELECT source, target, anchor FROM links WHERE run_id = ? AND kind IN ('page', 'external', 'attachment') "
-            f"AND source IN ({marks})",
-            [ctx.run_id, *chunk],
-        )
+        links += [
+            {"source": s, "target": t, "anchor": a}
+            for s, t, a in ctx.db.conn.execute(
+                f"SELECT source, target, anchor FROM links WHERE run_id = ? AND kind IN ('page', 'external', 'attachment') "
+                f"AND source IN ({marks})",
+                [ctx.run_id, *chunk],
+            )
+            if t in by_url or _maybe_interpretation_anchor(a)
+        ]
     policy_set = set(policy_urls)
     interp_set = set(interp_urls)
     # articles of the site among the targets of the documents' links (by_url only holds the candidates)
@@ -727,13 +864,7 @@ def site_documents(ctx: SiteContext, p: Any) -> SiteDocuments:
 
     if not home_fetched(ctx):
         raise NotApplicable("home page not fetched")
-    return load(
-        ctx,
-        title_words=words(p.title_words, DEFAULT_TITLE_WORDS),
-        column_words=words(p.column_words, DEFAULT_COLUMN_WORDS),
-        template_links=getattr(p, "template_links", 5),
-        include_policy_docs=getattr(p, "include_policy_docs", True),
-    )
+    return load(ctx, **_settings(p))
 
 
 def normative_docs(ctx: SiteContext, p: Any) -> list[Any]:

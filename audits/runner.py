@@ -21,6 +21,8 @@ from audits.registry import RULES
 from crawler.store import now_iso
 
 RULESET_VERSION = "2026.11-1"
+DOCUMENT_RULES = frozenset({"normative-doc-late", "normative-doc-incomplete", "normative-doc-expired", "interpretation-missing",
+                            "interpretation-late", "interpretation-hard-to-read"})
 
 
 class AuditError(Exception):
@@ -107,6 +109,15 @@ def run_audit(db: sqlite_utils.Database, as_of: dt.date, crawl_run_id: int | Non
         errors: dict[str, str] = {}
         t_run = time.perf_counter()
         timing: dict[str, Any] = {"rule_seconds": {}, "rule_cpu_seconds": {}}
+        if any(r.id in DOCUMENT_RULES for r in rules):
+            try:  # every site's documents index at once, on all cores; the rules then find it built
+                from audits.documents import prefetch
+
+                timing["prefetch_sites"] = prefetch(db, run["id"], roots, as_of, config)
+            except Exception as exc:  # the rules build what is missing themselves: not an audit error
+                timing["prefetch_error"] = f"{type(exc).__name__}: {exc}"
+                traceback.print_exc()
+            timing["prefetch_seconds"] = round(time.perf_counter() - t_run, 3)
         for rule in rules:
             t_rule, c_rule = time.perf_counter(), time.process_time()
             rows: list[dict[str, Any]] = []

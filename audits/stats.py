@@ -56,8 +56,8 @@ def site_stats(ctx: SiteContext, config: Config, max_years: int = MAX_YEARS) -> 
     by_col: dict[int, Counter[str]] = defaultdict(Counter)
     items_seen: Counter[int] = Counter()  # distinct items per year
     listed = (
-        "SELECT DISTINCT c.name AS name, li.url AS url, li.date AS date FROM list_items li "
-        "JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
+        "SELECT DISTINCT c.name AS name, li.url AS url, li.date AS date FROM columns c "  # the site's columns, then their items
+        "CROSS JOIN list_items li ON c.run_id = li.run_id AND c.url = li.column_url "
         "WHERE li.run_id = ? AND c.root = ? AND li.date IS NOT NULL"
     )
     days: dict[str, dt.date | None] = {}
@@ -162,7 +162,7 @@ def site_stats(ctx: SiteContext, config: Config, max_years: int = MAX_YEARS) -> 
                     "normative_late": late[:MAX_LISTED],
                     "normative_timeliness_unknown": unknown[:MAX_LISTED],
                     "normative_expired_unmarked": expired_unmarked[:MAX_LISTED],
-                    "policy_without_interpretation": [d.url for d in policy if d not in interpreted][:MAX_LISTED],
+                    "policy_without_interpretation": [d.url for d in policy if not site.associations.get(d.url)][:MAX_LISTED],
                     "interpretations": interps[:MAX_LISTED],
                     "annual_report": report_json,
                     "site_kind": kind,

@@ -153,3 +153,10 @@ def m007_audit_scale_covering(db: sqlite_utils.Database) -> None:
         "CREATE INDEX IF NOT EXISTS idx_pages_disclosure_crumbs ON pages(run_id, root, breadcrumb_json, column_name) "
         "WHERE breadcrumb_json LIKE '%公开%'"
     )
+
+
+@audit_migrations()
+def m008_list_items_by_url(db: sqlite_utils.Database) -> None:
+    """The columns that list a given page (audits/documents.py): without it every lookup read all
+    the run's list items."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_list_items_run_id_url ON list_items(run_id, url)")

@@ -19,6 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -91,7 +92,7 @@ class WorkdayCalendar:
         if d in self._holidays:
             return False
         if _OFFICIAL_FIRST_YEAR <= d.year <= _OFFICIAL_LAST_YEAR:
-            return chinese_calendar.is_workday(d)
+            return _official_workday(d)
         return _is_weekday(d)
 
     def workdays_between(self, start: date, end: date) -> WorkdayCount:
@@ -114,6 +115,13 @@ class WorkdayCalendar:
             if self.is_workday(d):
                 n -= 1
         return d
+
+
+@lru_cache(maxsize=None)
+def _official_workday(d: date) -> bool:
+    """chinese_calendar.is_workday, remembered: it validates every date it is asked about, which
+    dominated counting the working days of thousands of documents (a few thousand days in all)."""
+    return chinese_calendar.is_workday(d)
 
 
 def _parse_holiday_data(data: object, source: str) -> tuple[list[date], list[date]]:

@@ -852,6 +852,16 @@ def main(argv: list[str] | None = None) -> int:
     results["migrate"] = r
     print(f"migrations: exit {r['exit_code']}: {r['wall_s']} s wall, {r['cpu_s']} s CPU", flush=True)
     reset_audits(path)
+    # what a crawl stores when it ends (crawler/facts.py after_crawl: the document candidates' reads, the
+    # interpretations' measures); nothing to do when the generator or an earlier run stored them
+    r = measure([sys.executable, "-m", "crawler.facts", "after-crawl", str(path), "1"], tmp / "after-crawl.log")
+    results["after_crawl"] = r
+    print(f"crawl end (document reads, measures): exit {r['exit_code']}: {r['wall_s']} s wall, {r['cpu_s']} s CPU", flush=True)
+    conn = sqlite3.connect(str(path))
+    conn.execute("CREATE TABLE IF NOT EXISTS bench_crawl_measures (key TEXT PRIMARY KEY)")
+    conn.execute("INSERT OR IGNORE INTO bench_crawl_measures SELECT key FROM text_measures")
+    conn.commit()
+    conn.close()
     try:
         for k in range(args.repeat):
             print(f"audit {k + 1}/{args.repeat} …", flush=True)

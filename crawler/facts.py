@@ -172,25 +172,79 @@ def measure_run(db: Any, run_id: int) -> int:
     return measure_interpretations(db.conn, _candidates(db.conn, run_id), pool=True)
 
 
+def _run_today(conn: sqlite3.Connection, run_id: int) -> Any:
+    import datetime as dt
+
+    row = conn.execute("SELECT today FROM crawl_runs WHERE id = ?", [run_id]).fetchone()
+    try:
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+    except ValueError:
+        return None
+
+
+def stale_doc_reads(conn: sqlite3.Connection, run_id: int) -> int:
+    """How many of the run's document candidates have no stored read for the run's day (a page copied
+    from an earlier run was read on that run's day)."""
+    from audits.documents import decode_read
+
+    today = _run_today(conn, run_id)
+    if today is None:
+        return 0
+    return sum(1 for (blob,) in conn.execute(
+        "SELECT doc_read FROM pages INDEXED BY idx_pages_doc_read WHERE run_id = ? AND doc_hint = 1", [run_id])
+        if decode_read(blob, today) is None)
+
+
+def refresh_doc_reads(db: Any, run_id: int) -> int:
+    """Store what the documents index reads from each document candidate of the run (``read_row`` on
+    the run's day), where it is missing or was read on another day; returns how many were read.
+    The audit uses a stored read when its reference day is the crawl's (an audit of the crawl's day)."""
+    from audits.documents import _DOC_COLUMNS, decode_read, encode_read, read_row
+
+    conn = db.conn
+    today = _run_today(conn, run_id)
+    if today is None:
+        return 0
+    todo = [rowid for rowid, blob in conn.execute(
+        "SELECT rowid, doc_read FROM pages INDEXED BY idx_pages_doc_read WHERE run_id = ? AND doc_hint = 1", [run_id])
+        if decode_read(blob, today) is None]
+    cols = ["rowid", *(c.strip() for c in _DOC_COLUMNS.split(","))]
+    for i in range(0, len(todo), 500):
+        chunk = todo[i : i + 500]
+        rows = [dict(zip(cols, r)) for r in conn.execute(
+            f"SELECT rowid, {_DOC_COLUMNS} FROM pages WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)]
+        conn.execute("BEGIN")
+        conn.executemany("UPDATE pages SET doc_read = ? WHERE rowid = ?",
+                         [(encode_read(read_row(r, today), today), r["rowid"]) for r in rows])
+        conn.execute("COMMIT")
+    return len(todo)
+
+
+def after_crawl(db: Any, run_id: int) -> dict[str, int]:
+    """What a crawl stores when it ends: the documents' reads and the interpretations' measures."""
+    return {"doc_reads": refresh_doc_reads(db, run_id), "interpretations": measure_run(db, run_id)}
+
+
 def measure_after_crawl(db: Any, run_id: int, timeout: float = 3600) -> None:
-    """``measure_run`` in a process of its own, when a crawl ends: the part-of-speech tagger (about
+    """``after_crawl`` in a process of its own, when a crawl ends: the part-of-speech tagger (about
     125 MB and seconds to load) stays out of the crawler, and the texts are shared over the cores.
-    Never raises: what it could not measure, the audit measures."""
+    Never raises: what it could not store, the audit computes."""
     import logging
     import subprocess
     import sys
 
     path = next((r[2] for r in db.conn.execute("PRAGMA database_list") if r[1] == "main"), "")
-    try:
-        if not path or not unmeasured(db.conn, run_id):  # a recrawl of unchanged pages: measured before
+    try:  # a recrawl of unchanged pages on the same day: nothing to do
+        if not path or not (unmeasured(db.conn, run_id) or stale_doc_reads(db.conn, run_id)):
             return
     except sqlite3.Error:
         return
     try:
-        subprocess.run([sys.executable, "-m", "crawler.facts", "measure", path, str(run_id)], check=True,
+        subprocess.run([sys.executable, "-m", "crawler.facts", "after-crawl", path, str(run_id)], check=True,
                        timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except (OSError, subprocess.SubprocessError) as exc:
-        logging.getLogger(__name__).warning("interpretations not measured after the crawl (the audit will): %s", exc)
+        logging.getLogger(__name__).warning("document reads and interpretation measures not stored after the crawl "
+                                            "(the audit computes them): %s", exc)
 
 
 def backfill(db: Any, run_id: int) -> int:
@@ -206,6 +260,7 @@ def backfill(db: Any, run_id: int) -> int:
         sets = ", ".join(f"{c} = :{c}" for c in COLUMNS)
         conn.execute(f"UPDATE pages SET {sets} WHERE run_id = :run_id AND url = :url", {**facts, "run_id": run_id, "url": row["url"]})
     measure_interpretations(conn, rows)
+    refresh_doc_reads(db, run_id)
     # what audits cached on this database object was computed without the facts (PRAGMA data_version,
     # part of their keys, does not change for this connection's own writes)
     for name in [k for k in vars(db) if k.startswith("_govaudit_")]:
@@ -213,11 +268,11 @@ def backfill(db: Any, run_id: int) -> int:
     return len(rows)
 
 
-if __name__ == "__main__":  # python -m crawler.facts measure DB RUN_ID (see measure_after_crawl)
+if __name__ == "__main__":  # python -m crawler.facts after-crawl DB RUN_ID (see measure_after_crawl)
     import sys
 
     from crawler.store import open_db
 
-    if len(sys.argv) != 4 or sys.argv[1] != "measure":
-        sys.exit("usage: python -m crawler.facts measure DB RUN_ID")
-    measure_run(open_db(sys.argv[2], create=False), int(sys.argv[3]))
+    if len(sys.argv) != 4 or sys.argv[1] != "after-crawl":
+        sys.exit("usage: python -m crawler.facts after-crawl DB RUN_ID")
+    print(after_crawl(open_db(sys.argv[2], create=False), int(sys.argv[3])))

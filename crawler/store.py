@@ -294,6 +294,16 @@ def m011_page_facts(db: sqlite_utils.Database) -> None:
                "WHERE instr(anchor, '信息公开') > 0 AND instr(anchor, '报') > 0")
 
 
+@crawl_migrations()
+def m012_doc_reads(db: sqlite_utils.Database) -> None:
+    # what the documents index reads from each document candidate (audits/documents.py read_row),
+    # stored when the crawl ends (crawler/facts.py refresh_doc_reads); the covering partial index
+    # holds everything the index needs of a candidate but its text
+    db["pages"].add_column("doc_read", bytes)
+    db.execute("CREATE INDEX idx_pages_doc_read ON pages(run_id, root, url, title, article_title, column_name, "
+               "breadcrumb_json, pub_date, doc_read) WHERE doc_hint = 1")
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:

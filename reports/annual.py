@@ -427,7 +427,7 @@ def _stats_row(db: sqlite_utils.Database, audit_run_id: int, site: str, year: in
 def _crawl_columns(db: sqlite_utils.Database, crawl_run_id: int, site: str, year: int) -> tuple[list[tuple[str, int]], str, str]:
     """Items dated in ``year`` per column, from the crawl tables: (rows, total query, per-column query template)."""
     base = (
-        "FROM list_items li JOIN columns c ON c.run_id = li.run_id AND c.url = li.column_url "
+        "FROM columns c CROSS JOIN list_items li ON c.run_id = li.run_id AND c.url = li.column_url "
         f"WHERE li.run_id = {crawl_run_id} AND c.root = {_lit(site)} AND substr(li.date, 1, 4) = {_lit(str(year))}"
     )
     rows = [(r["name"] or "(未命名栏目)", r["n"]) for r in db.query(f"SELECT c.name AS name, count(DISTINCT li.url) AS n {base} GROUP BY c.name ORDER BY n DESC, c.name")]

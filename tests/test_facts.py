@@ -16,7 +16,7 @@ import sqlite3
 import pytest
 
 from audits.runner import run_audit
-from crawler.facts import TEXT_DIGITS, TEXT_WORD, _candidates, dictionary_words, facts_version, page_facts, unmeasured
+from crawler.facts import TEXT_DIGITS, TEXT_WORD, _candidates, dictionary_words, facts_version, page_facts, stale_doc_reads, unmeasured
 from tests.cli import govaudit
 from tests.facts import ROOT, Facts
 from tests.site.server import FixtureSite
@@ -117,9 +117,9 @@ def test_typo_rule_reads_the_stored_flag(tmp_path):
     assert _audit(f, "typo")
 
 
-def test_document_index_reads_the_stored_hint(tmp_path):
-    """A late 规范性文件 is found through doc_hint; a stored hint of 0 (and no listing column) hides it."""
-    f = Facts(tmp_path / "d.db")
+def _late_document(path) -> Facts:
+    """A site with one 规范性文件 published 60 working days after it was written, its facts stored."""
+    f = Facts(path)
     f.home(ROOT, meta={"SiteName": "青山县人民政府"})
     f.items(ROOT, [T - dt.timedelta(days=1)])
     dm = {"文号": "青政规〔2026〕5号", "成文日期": "2026-01-05", "发布日期": "2026-04-01"}
@@ -127,10 +127,39 @@ def test_document_index_reads_the_stored_hint(tmp_path):
            doc_meta_json=json.dumps(dm, ensure_ascii=False), pub_date="2026-04-01", pub_date_source="doc_meta",
            main_text="各乡镇人民政府：现将有关事项通知如下。")
     _stored(f)
+    return f
+
+
+def test_document_index_reads_the_stored_hint(tmp_path):
+    """A late 规范性文件 is found through doc_hint; a stored hint of 0 (and no listing column) hides it."""
+    f = _late_document(tmp_path / "d.db")
     assert _audit(f, "normative-doc-late") == [ROOT + "d.html"]
     f.db.execute("UPDATE pages SET doc_hint = 0 WHERE url = ?", [ROOT + "d.html"])
     _clear(f.db)
     assert _audit(f, "normative-doc-late") == []
+
+
+def test_document_index_reads_the_stored_read_of_the_crawl_day(tmp_path):
+    """The read stored when the crawl ended is what the index uses on the crawl's day; a read of
+    another day (a page copied from an earlier run) is not used."""
+    import pickle
+
+    from audits.documents import DOC_READ_VERSION
+
+    f = _late_document(tmp_path / "r.db")
+    assert _audit(f, "normative-doc-late") == [ROOT + "d.html"]
+    # a stored read saying it was published the day it was written: no longer late
+    (blob,) = f.db.execute("SELECT doc_read FROM pages WHERE url = ?", [ROOT + "d.html"]).fetchone()
+    version, day, meta = pickle.loads(blob)
+    assert (version, day) == (DOC_READ_VERSION, T.isoformat())
+    meta.published = meta.written
+    f.db.execute("UPDATE pages SET doc_read = ? WHERE url = ?", [pickle.dumps((version, day, meta)), ROOT + "d.html"])
+    _clear(f.db)
+    assert _audit(f, "normative-doc-late") == []
+    # the same read made on another day is read again from the page
+    f.db.execute("UPDATE pages SET doc_read = ? WHERE url = ?", [pickle.dumps((version, "2026-12-14", meta)), ROOT + "d.html"])
+    _clear(f.db)
+    assert _audit(f, "normative-doc-late") == [ROOT + "d.html"]
 
 
 # -- a real crawl -----------------------------------------------------------------------------------
@@ -181,6 +210,7 @@ def test_crawl_stores_facts_for_every_page_and_the_audit_agrees_with_reading_the
     c = sqlite3.connect(crawled)
     try:
         assert unmeasured(c, 1) == 0
+        assert stale_doc_reads(c, 1) == 0  # every document candidate read when the crawl ended
         assert _candidates(c, 1)  # the fixture has interpretations (政策解读)
     finally:
         c.close()
