@@ -548,8 +548,8 @@ def _candidate_rows(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.d
     for chunk in _chunks(sorted(listed)):
         marks = ",".join("?" * len(chunk))
         todo += [r[0] for r in ctx.db.conn.execute(
-            f"SELECT rowid FROM pages p WHERE p.run_id = ? AND p.url IN ({marks}) AND p.root = ? AND p.date_key IS NOT NULL "
-            "AND p.doc_hint = 0", [ctx.run_id, *chunk, ctx.root])]
+            f"SELECT rowid FROM pages p INDEXED BY idx_pages_doc WHERE p.run_id = ? AND p.root = ? AND p.doc_hint = 0 "
+            f"AND p.date_key IS NOT NULL AND p.url IN ({marks})", [ctx.run_id, ctx.root, *chunk])]
     for chunk in _chunks(sorted(set(todo))):  # type: ignore[arg-type]
         marks = ",".join("?" * len(chunk))
         for r in ctx.query(f"SELECT rowid AS _rowid, {_DOC_COLUMNS} FROM pages p WHERE rowid IN ({marks})", list(chunk)):
@@ -579,8 +579,8 @@ def _plain_published(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.
         for chunk in _chunks(listed):  # listed in a document column: candidates, not plain
             marks = ",".join("?" * len(chunk))
             for (key,) in ctx.db.conn.execute(
-                f"SELECT date_key FROM pages p WHERE p.run_id = ? AND p.url IN ({marks}) AND p.root = ? "
-                "AND p.doc_hint = 0 AND p.date_key IS NOT NULL", [ctx.run_id, *chunk, ctx.root]):
+                f"SELECT date_key FROM pages p INDEXED BY idx_pages_doc WHERE p.run_id = ? AND p.root = ? "
+                f"AND p.doc_hint = 0 AND p.date_key IS NOT NULL AND p.url IN ({marks})", [ctx.run_id, ctx.root, *chunk]):
                 groups[key] -= 1
     else:
         cand_sql, cand_params = _candidates(ctx, column_words)

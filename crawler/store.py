@@ -284,8 +284,8 @@ def m011_page_facts(db: sqlite_utils.Database) -> None:
                        ("meta_flags", int), ("report_hint", int)):
         db["pages"].add_column(name, kind)
     db.execute("CREATE INDEX idx_pages_facts ON pages(run_id, facts_v)")
-    db.execute("CREATE INDEX idx_pages_text_flags ON pages(run_id, root, text_flags) WHERE text_flags > 0")
-    db.execute("CREATE INDEX idx_pages_doc ON pages(run_id, root, doc_hint, date_key) WHERE date_key IS NOT NULL")
+    db.execute("CREATE INDEX idx_pages_text_flags ON pages(run_id, root, text_flags, url) WHERE text_flags > 0")
+    db.execute("CREATE INDEX idx_pages_doc ON pages(run_id, root, doc_hint, date_key, url) WHERE date_key IS NOT NULL")
     db.execute("CREATE INDEX idx_pages_meta ON pages(run_id, root, meta_flags, is_article, is_list, is_home, url) "
                "WHERE meta_flags IS NOT NULL")
     db.execute("CREATE INDEX idx_pages_report ON pages(run_id) WHERE report_hint = 1")
@@ -300,7 +300,8 @@ def m012_doc_reads(db: sqlite_utils.Database) -> None:
     # stored when the crawl ends (crawler/facts.py refresh_doc_reads); the covering partial index
     # holds everything the index needs of a candidate but its text
     db["pages"].add_column("doc_read", bytes)
-    db.execute("CREATE INDEX idx_pages_doc_read ON pages(run_id, root, url, title, article_title, column_name, "
+    # (the columns a query names, doc_hint too, must all be in the index, or every entry reads its row)
+    db.execute("CREATE INDEX idx_pages_doc_read ON pages(run_id, root, doc_hint, url, title, article_title, column_name, "
                "breadcrumb_json, pub_date, doc_read) WHERE doc_hint = 1")
 
 
