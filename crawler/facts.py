@@ -144,12 +144,22 @@ def add_facts(conn: sqlite3.Connection, pages: list[dict[str, Any]]) -> None:
 
 
 def _candidates(conn: sqlite3.Connection, run_id: int) -> list[dict[str, Any]]:
-    """The run's pages that may be interpretations: every interpretation is a document candidate
-    (``doc_hint``), so only those rows are read."""
+    """The run's pages that may be interpretations.  Every interpretation is a document candidate
+    (``doc_hint``, a fetched article): their titles and columns are read from an index, and the
+    rows of those that may be interpretations only."""
+    ids = [
+        rowid for rowid, title, article_title, column_name, crumbs in conn.execute(
+            "SELECT rowid, title, article_title, column_name, breadcrumb_json FROM pages INDEXED BY idx_pages_doc_read "
+            "WHERE run_id = ? AND doc_hint = 1", [run_id])
+        if may_be_interpretation({"title": title, "article_title": article_title, "column_name": column_name,
+                                  "breadcrumb_json": crumbs, "main_text": "-", "is_article": 1, "error": None})
+    ]
     cols = [r[1] for r in conn.execute("PRAGMA table_info(pages)")]
-    rows = [dict(zip(cols, r)) for r in conn.execute(
-        "SELECT * FROM pages WHERE rowid IN (SELECT rowid FROM pages INDEXED BY idx_pages_doc "
-        "WHERE run_id = ? AND doc_hint = 1 AND date_key IS NOT NULL)", [run_id])]
+    rows: list[dict[str, Any]] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows += [dict(zip(cols, r)) for r in conn.execute(
+            f"SELECT * FROM pages WHERE rowid IN ({','.join('?' * len(chunk))}) ORDER BY rowid", chunk)]
     return [r for r in rows if may_be_interpretation(r)]
 
 
