@@ -272,25 +272,33 @@ def _settings(p: Any) -> dict[str, Any]:
 _PREFETCH: dict[str, Any] = {}  # what the forked workers of prefetch() read (set before the fork)
 
 
-def _prefetch_one(job: tuple[str, dict[str, Any]]) -> tuple[str, SiteDocuments]:
+def _prefetch_one(job: tuple[str, dict[str, Any]]) -> tuple[str, SiteDocuments, list[dict[str, Any]] | None]:
     import sqlite3
 
     import sqlite_utils
 
+    from audits.stats import site_stats
+
     root, settings = job
     st = _PREFETCH
-    conn = st.get("conn")
-    if conn is None:  # one read-only connection of its own per worker, never the parent's
-        conn = st["conn"] = sqlite3.connect(f"file:{st['path']}?mode=ro", uri=True)
-    ctx = SiteContext(sqlite_utils.Database(conn), st["run_id"], root, st["as_of"], st["config"])
-    return root, _load(ctx, settings["title_words"], settings["column_words"], settings["template_links"],
-                       settings["include_policy_docs"])
+    db = st.get("db")
+    if db is None:  # one read-only connection of its own per worker, never the parent's
+        db = st["db"] = sqlite_utils.Database(sqlite3.connect(f"file:{st['path']}?mode=ro", uri=True))
+    ctx = SiteContext(db, st["run_id"], root, st["as_of"], st["config"])
+    docs = load(ctx, **settings)
+    try:  # the site's statistics need this index too: made here, on this core, while it is at hand
+        stats = site_stats(ctx, st["config"])
+    except Exception:  # noqa: BLE001 - the audit computes them again, and reports what fails
+        stats = None
+    db.__dict__.pop("_govaudit_documents", None)  # one site at a time in memory
+    return root, docs, stats
 
 
 def prefetch(db: Any, run_id: int, roots: Sequence[str], as_of: dt.date, config: Any, workers: int | None = None) -> int:
     """Build the documents index of every site of a run at once, the sites shared out over the
     machine's cores (forked workers; each site's index is exactly what ``load`` builds), into
-    load()'s cache, with the settings of normative-doc-late (the first rule that asks).
+    load()'s cache, with the settings of normative-doc-late (the first rule that asks), and each
+    site's statistics (audits/stats.py site_stats) for this audit's write_stats.
     Returns the number of sites built; 0 when it is not worth it (one core, one site, no fork)."""
     import multiprocessing
     import os
@@ -318,15 +326,44 @@ def prefetch(db: Any, run_id: int, roots: Sequence[str], as_of: dt.date, config:
                                  [run_id]).fetchall())
     jobs.sort(key=lambda j: -sizes.get(j[0], 0))
     cache = db.__dict__.setdefault("_govaudit_documents", {})
+    stats = db.__dict__.setdefault("_govaudit_site_stats", {})  # audits/stats.py write_stats
+    stats.clear()
     _PREFETCH.clear()
     _PREFETCH.update(path=path, run_id=run_id, as_of=as_of, config=config)
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork")) as pool:
-            for root, docs in pool.map(_prefetch_one, jobs):
+            futures = [pool.submit(_prefetch_one, job) for job in jobs]
+            _warm(db, run_id, roots[0], as_of, config)  # meanwhile, here: what every rule of the run shares
+            for future in futures:
+                root, docs, site_rows = future.result()
                 cache[keys[root]] = docs
+                if site_rows is not None:
+                    stats[(run_id, root, as_of)] = site_rows
     finally:
         _PREFETCH.clear()
     return len(jobs)
+
+
+def _warm(db: Any, run_id: int, root: str, as_of: dt.date, config: Any) -> None:
+    """Fill the run-wide caches the rules will ask for (the run's annual reports, the stored text
+    flags), while the workers build the sites' documents; a failure here is the rules' to report."""
+    from audits import annual_report
+    from audits.textscan import scan
+    from crawler.facts import dictionary_words
+
+    ctx = SiteContext(db, run_id, root, as_of, config)
+    try:
+        annual_report.run_reports(ctx)
+        scan(ctx, dictionary_words())
+        from audits.typos import matcher, tokenizer_for
+
+        tokenizer_for(matcher().words).cut("政府", HMM=False)  # the typo rule's segmenter: its dictionary loads in seconds
+        from audits.registry import RULES_BY_ID
+        from audits.rules import disclosure_column_missing as dcm
+
+        dcm.section_links(ctx, dcm.section_names_of(config.params_for(RULES_BY_ID[dcm.RULE.id], root)))
+    except Exception:  # noqa: BLE001 - computed again (and reported) by the rules that need them
+        pass
 
 
 def _load(

@@ -182,9 +182,11 @@ def write_stats(
 ) -> int:
     """Compute and store the statistics of every site of a run; returns the number of rows."""
     rows: list[dict[str, Any]] = []
+    ready = db.__dict__.pop("_govaudit_site_stats", {})  # built with the documents index for this audit (documents.prefetch)
     for root in roots:
         ctx = SiteContext(db, crawl_run_id, root, as_of, config)
-        for r in site_stats(ctx, config):
+        site_rows = ready.get((crawl_run_id, root, as_of))
+        for r in site_rows if site_rows is not None else site_stats(ctx, config):
             rows.append({"audit_run_id": audit_run_id, **r})
     if rows:
         db["site_year_stats"].insert_all(rows, replace=True)

@@ -126,11 +126,20 @@ def _section_links(ctx: SiteContext, section_names: tuple[str, ...]) -> dict[str
     return out
 
 
+def section_names_of(p: Params) -> tuple[str, ...]:
+    return tuple(_n(x) for x in words(p.section_names, SECTION_NAMES))
+
+
+def section_links(ctx: SiteContext, section_names: tuple[str, ...]) -> dict[str, list[tuple[str, str, int]]]:
+    """``_section_links`` once per run (audits/runcache.py)."""
+    return run_cached(ctx, "disclosure-section-links", section_names, lambda c: _section_links(c, section_names))
+
+
 def find_section(ctx: SiteContext, section_names: tuple[str, ...], reqs: list[tuple[str, tuple[str, ...]]]) -> tuple[dict[str, Any] | None, list[str], list[dict[str, Any]]]:
     """(the section {url, name, found_by}, names under it, all candidates considered)."""
     cands: dict[str, dict[str, Any]] = {}
     counts: Counter[str] = Counter()
-    for target, anchor, n in run_cached(ctx, "disclosure-section-links", section_names, lambda c: _section_links(c, section_names)).get(ctx.root, []):
+    for target, anchor, n in section_links(ctx, section_names).get(ctx.root, []):
         name = _n(anchor)
         if name in section_names:
             counts[target] += n
@@ -160,7 +169,7 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
     if not home_fetched(ctx):
         raise NotApplicable("home page not fetched")
     reqs = _requirements(p.required)
-    section_names = tuple(_n(x) for x in words(p.section_names, SECTION_NAMES))
+    section_names = section_names_of(p)
     section, names, cands = find_section(ctx, section_names, reqs)
     if section is None:
         kind, kind_source = A.site_kind(ctx.site_name, p.kind or (ctx.site_config.kind if ctx.site_config else None))

@@ -78,9 +78,10 @@ def check(ctx: SiteContext, p: Params) -> Iterator[Finding]:
             hits: list[Hit] = list(m.scan(text, title=is_title))
             for h in hits:
                 key = (h.entry.wrong, h.entry.correct, h.sentence)
-                g = groups.setdefault(key, {"hit": h, "spans": set(), "pages": [], "fields": []})
+                g = groups.setdefault(key, {"hit": h, "spans": set(), "pages": [], "page_set": set(), "fields": []})
                 g["spans"].add((h.start, h.end))
-                if page["url"] not in g["pages"]:
+                if page["url"] not in g["page_set"]:  # a template line: thousands of pages (a list would be quadratic)
+                    g["page_set"].add(page["url"])
                     g["pages"].append(page["url"])
                 if fld not in g["fields"]:
                     g["fields"].append(fld)
