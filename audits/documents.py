@@ -45,7 +45,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from audits.context import SiteContext
@@ -88,7 +88,7 @@ class Doc:
     interpretation_reason: str | None = None
     pub_date: dt.date | None = None  # the page's own publish date (for interpretations)
 
-    @property
+    @cached_property  # asked for hundreds of thousands of times by the statistics; the meta is final
     def published(self) -> dt.date | None:
         return self.meta.published.value if self.meta.published else self.pub_date
 
@@ -137,15 +137,15 @@ class SiteDocuments:
     associations: dict[str, list[Association]]  # doc url -> its interpretations (policy docs only)
     published: Counter[dt.date] = field(default_factory=Counter)  # every article's publish date -> articles
 
-    @property
+    @cached_property
     def normative(self) -> list[Doc]:
         return [d for d in self.docs if d.normative]
 
-    @property
+    @cached_property
     def policy(self) -> list[Doc]:
         return [d for d in self.docs if d.policy]
 
-    @property
+    @cached_property
     def interpretations(self) -> list[Doc]:
         return [d for d in self.docs if d.interpretation]
 
@@ -752,12 +752,13 @@ def _associate(ctx: SiteContext, docs: list[Doc], by_url: dict[str, Doc], templa
         ):
             fan_in[r["target"]] = r["n"]
 
+    made: dict[tuple[str, str], Association] = {}  # (doc, interpretation) -> its association in out[doc]
+
     def get(doc_url: str, interp_url: str, title: str, date: dt.date | None, crawled: bool) -> Association:
-        for a in out[doc_url]:
-            if a.interp_url == interp_url:
-                return a
-        a = Association(interp_url, title, date, crawled=crawled)
-        out[doc_url].append(a)
+        a = made.get((doc_url, interp_url))
+        if a is None:
+            a = made[(doc_url, interp_url)] = Association(interp_url, title, date, crawled=crawled)
+            out[doc_url].append(a)
         return a
 
     for lk in links:
