@@ -26,6 +26,15 @@ each page's text in memory when it writes the row, so it writes these narrow col
 
 Pages copied unchanged from an earlier run (a 304 in an incremental recrawl) keep the facts
 of the row they were copied from.
+
+When a crawl ends (``after_crawl``, in a process of its own: ``measure_after_crawl``), two more
+things are stored that cost too much to compute on the crawler's thread: ``doc_read``, what the
+documents index reads from each document candidate (``audits.documents.read_row`` on the crawl's
+day; a page copied from an earlier run is read again when that run's day differs), and the
+readability measures of the pages that may be interpretations (``text_measures``, by text hash).
+
+Bump ``FACTS_VERSION`` whenever what a fact means changes (``intrinsic_sql``, ``date_key_sql``,
+``classify``, the metadata flags): runs with older facts are then audited from their pages.
 """
 
 from __future__ import annotations
