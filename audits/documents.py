@@ -305,6 +305,7 @@ def prefetch(db: Any, run_id: int, roots: Sequence[str], as_of: dt.date, config:
     from concurrent.futures import ProcessPoolExecutor
 
     from audits.registry import RULES_BY_ID
+    from crawler.lock import forked_worker
 
     workers = workers or min(os.cpu_count() or 1, 8)
     path = next((r[2] for r in db.conn.execute("PRAGMA database_list") if r[1] == "main"), "")
@@ -331,7 +332,8 @@ def prefetch(db: Any, run_id: int, roots: Sequence[str], as_of: dt.date, config:
     _PREFETCH.clear()
     _PREFETCH.update(path=path, run_id=run_id, as_of=as_of, config=config)
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork"),
+                                 initializer=forked_worker, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_prefetch_one, job) for job in jobs]
             _warm(db, run_id, roots[0], as_of, config)  # meanwhile, here: what every rule of the run shares
             for future in futures:

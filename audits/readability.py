@@ -185,5 +185,8 @@ def _measure_many(texts: list[str], long_sentence: int, pool: bool = True) -> li
     if not pool or len(texts) < POOL_MIN_TEXTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [measure(t, long_sentence) for t in texts]
     nominal_chains("政策解读")  # load the tagger's dictionaries once, before the fork
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    from crawler.lock import forked_worker
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=forked_worker, initargs=(os.getpid(),)) as pool:
         return list(pool.map(_measure_one, [(t, long_sentence) for t in texts], chunksize=8))

@@ -12,6 +12,34 @@ from pathlib import Path
 from types import TracebackType
 
 
+_HELD: set[int] = set()  # the lock files this process holds
+
+
+def forked_worker(parent: int) -> None:
+    """Initializer of a worker process forked while a lock is held (the audit's pools).
+
+    A forked child shares the lock's open file, and the kernel releases an ``flock`` only when its
+    last copy is closed: a worker still busy after its parent was killed kept the database locked.
+    The child closes its copies (closing is not unlocking: the parent keeps the lock) and, on Linux,
+    asks to be killed when its parent dies.
+    """
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 class LockedError(RuntimeError):
     """Another govaudit process holds the database."""
 
@@ -40,10 +68,12 @@ class DbLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"govaudit {self.what} (pid {os.getpid()})".encode(), 0)
         self.fd = fd
+        _HELD.add(fd)
         return self
 
     def release(self) -> None:
         if self.fd is not None:
+            _HELD.discard(self.fd)
             os.ftruncate(self.fd, 0)
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)

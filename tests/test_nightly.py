@@ -114,6 +114,52 @@ def test_lock_refuses_an_overlapping_run(tmp_path, site):
     assert run("run", "--config", str(cfg)).returncode in (0, 1)
 
 
+_HOLDER = """
+import multiprocessing, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from crawler.lock import DbLock, forked_worker
+
+def nap(_):
+    time.sleep(60)
+
+lock = DbLock(sys.argv[1], "audit").acquire()
+with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"), initializer=forked_worker,
+                         initargs=(os.getpid(),)) as pool:
+    futures = [pool.submit(nap, k) for k in range(2)]
+    time.sleep(1.5)  # the workers are busy
+    print("ready", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_lock_dies_with_a_killed_holder_even_while_its_workers_run(tmp_path):
+    """An audit's forked workers share its lock file: killed with kill -9 mid-audit, the database
+    must be free again at once, not when the workers finish (tests/test_crash_audit.py)."""
+    import signal
+    import sys
+    import time
+
+    db = tmp_path / "w.db"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(db)], stdout=subprocess.PIPE, text=True,
+                              cwd=str(Path(__file__).resolve().parent.parent))
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(Exception, match="in use by govaudit audit"):
+            DbLock(db, "run").acquire()
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                DbLock(db, "run").acquire().release()
+                break
+            except Exception:
+                assert time.monotonic() < deadline, "the killed holder's workers still hold the database"
+                time.sleep(0.1)
+    finally:
+        holder.kill()
+
+
 @pytest.mark.parametrize(
     ("toml", "needle"),
     [
