@@ -23,6 +23,7 @@ import json
 import re
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
@@ -50,6 +51,7 @@ class _State:
             self.chromium,
             pages=settings.getint("GOVAUDIT_RENDER_PAGES", 2),
             timeout=settings.getfloat("GOVAUDIT_RENDER_TIMEOUT", 20.0),
+            refuse_private=settings.getbool("GOVAUDIT_REFUSE_PRIVATE"),
         )
         self.accounts: set[str] = set()  # account URLs (links of kind "newmedia")
         self.requested: set[str] = set()  # accounts fetched in this run
@@ -68,6 +70,9 @@ class InteractionSpider:
         if self._ia_state is None:
             crawler = self.crawler  # type: ignore[attr-defined]
             self._ia_state = _State(crawler.settings)
+            self._ia_state.renderer.allowed_hosts = {  # the roots' hosts: what --refuse-private always allows
+                (urlsplit(f"//{host}").hostname or "").lower() for root in getattr(self, "roots", []) for host, _ in root.scopes
+            }
             crawler.signals.connect(self._ia_close, signal=signals.spider_closed)
         return self._ia_state
 
@@ -231,6 +236,7 @@ class InteractionSpider:
             "govaudit/render/browser_peak_mb": round(st["peak_rss"] / 2**20, 1),
             "govaudit/render/launch_ms": st["launch_ms"],
             "govaudit/render/blocked_requests": st["blocked_requests"],
+            "govaudit/render/private_refused": st["private_refused"],
             "govaudit/newmedia/accounts": len(s.requested),
         }
         if s.renderer.unavailable and (st["unavailable"] or not s.chromium):

@@ -19,6 +19,7 @@ other request is aborted by Playwright routing.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import re
 import shutil
@@ -183,15 +184,22 @@ class Renderer:
     awaited from the crawl's loop.
     """
 
-    def __init__(self, executable: str | None, *, pages: int = 2, timeout: float = 15.0, loopback_only: bool | None = None) -> None:
+    def __init__(self, executable: str | None, *, pages: int = 2, timeout: float = 15.0, loopback_only: bool | None = None,
+                 refuse_private: bool = False) -> None:
         self.executable = executable
+        # --refuse-private: the page's own requests (scripts, XHR, images) to a non-public address
+        # are refused too, but for the roots' hosts (``allowed_hosts``, set by the spider)
+        self.refuse_private = refuse_private
+        self.allowed_hosts: set[str] = set()
+        self._allowed_addresses: set[str] | None = None
+        self._resolved: dict[str, str | None] = {}
         self.pool_size = max(1, pages)
         self.timeout = timeout
         self.loopback_only = (
             os.environ.get(LOOPBACK_ENV, "") in ("1", "true", "yes") if loopback_only is None else loopback_only
         )
         self.unavailable: str | None = None if executable else "no Chromium found (install Debian's chromium or set GOVAUDIT_CHROMIUM)"
-        self.stats: dict[str, Any] = {"rendered": 0, "failed": 0, "unavailable": 0, "blocked_requests": 0, "peak_rss": 0, "launch_ms": 0}
+        self.stats: dict[str, Any] = {"rendered": 0, "failed": 0, "unavailable": 0, "blocked_requests": 0, "private_refused": 0, "peak_rss": 0, "launch_ms": 0}
         self._pw: Any = None
         self._browser: Any = None
         self._context: Any = None
@@ -282,7 +290,36 @@ class Renderer:
         if request.resource_type in SKIPPED_RESOURCES:
             await route.abort("blockedbyclient")
             return
+        if self.refuse_private and request.url.startswith(("http:", "https:", "ws:", "wss:")) and await self._private(request.url):
+            self.stats["private_refused"] += 1
+            await route.abort("blockedbyclient")
+            return
         await route.continue_()
+
+    async def _address(self, host: str) -> str | None:
+        if host not in self._resolved:
+            try:
+                ipaddress.ip_address(host)
+                self._resolved[host] = host
+            except ValueError:
+                try:
+                    infos = await asyncio.wait_for(asyncio.get_running_loop().getaddrinfo(host, None), 5)
+                    self._resolved[host] = str(infos[0][4][0]) if infos else None
+                except (OSError, asyncio.TimeoutError):
+                    self._resolved[host] = None  # the browser's request fails the same way
+        return self._resolved[host]
+
+    async def _private(self, url: str) -> bool:
+        """A request of a rendered page that --refuse-private refuses (as PrivateAddressMiddleware does)."""
+        from crawler.limits import _is_private
+
+        host = (urlsplit(url).hostname or "").lower()
+        if not host or host in self.allowed_hosts:
+            return False
+        if self._allowed_addresses is None:
+            self._allowed_addresses = {a for a in [await self._address(h) for h in self.allowed_hosts] if a}
+        address = await self._address(host)
+        return address is not None and address not in self._allowed_addresses and _is_private(address)
 
     def _sample(self, force: bool = False) -> None:
         now = time.monotonic()

@@ -230,3 +230,38 @@ def test_the_browser_stays_on_loopback_and_a_hung_render_times_out(tmp_path):
     stats = json.loads(q(db, "SELECT stats_json FROM crawl_runs")[0]["stats_json"])
     assert stats["govaudit/render/blocked_requests"] >= 1 and stats["govaudit/render/failed"] == 1
     assert "render failed" in crawled.stderr
+
+
+@pytest.mark.parametrize("refuse", [True, False])
+def test_refuse_private_covers_the_browsers_own_requests(tmp_path, refuse):
+    """A rendered page's script asks a private address (127.0.0.2) for its list: with --refuse-private
+    the browser's request is refused like the crawler's own (the server sees none), without it the
+    list is read."""
+    data = json.dumps('<li><a href="/a.html">县政府召开常务会议</a><span>2026-12-10</span></li>', ensure_ascii=False)
+    with RouteServer({"/data.json": (200, {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"},
+                                     data.encode())}, host="127.0.0.2") as private:
+        fill = ("<script>fetch('" + private.url + "data.json').then(function (r) { return r.json(); })"
+                ".then(function (x) { document.getElementById('list').innerHTML = x; });</script>")
+        page = ('<html><head><meta name="ColumnName" content="工作动态"></head><body><ul class="list" id="list"></ul>'
+                + fill + "</body></html>")
+        routes = {
+            "/": html('<html><body><a href="/col/">工作动态</a></body></html>'),
+            "/col/": html(page),
+            "/a.html": html("<title>县政府召开常务会议</title>"),
+            "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow:\n"),
+        }
+        db = tmp_path / "p.db"
+        with RouteServer(routes) as srv:
+            flags = ["--refuse-private"] if refuse else []
+            run("crawl", "--db", str(db), "--render-timeout", "10", *flags, srv.url)
+        browser_hits = private.hits[("GET", "/data.json")]
+    row = q(db, "SELECT render_status FROM pages WHERE url LIKE '%/col/'")[0]
+    assert row["render_status"] == "ok"
+    stats = json.loads(q(db, "SELECT stats_json FROM crawl_runs")[0]["stats_json"])
+    items = q(db, "SELECT title FROM list_items WHERE page_url LIKE '%/col/'")
+    if refuse:
+        assert browser_hits == 0 and stats["govaudit/render/private_refused"] >= 1
+        assert items == []
+    else:
+        assert browser_hits >= 1 and stats["govaudit/render/private_refused"] == 0
+        assert [i["title"] for i in items] == ["县政府召开常务会议"]
