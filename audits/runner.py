@@ -40,6 +40,12 @@ class AuditResult:
 
 
 def fingerprint(rule: str, subject: str) -> str:
+    """The finding's identity across runs: its rule and subject, a URL's session id left out (a site
+    that hands out a new ``sid=`` on every visit would make the same finding new every night)."""
+    if subject.startswith(("http://", "https://")):
+        from crawler.extract.links import strip_session
+
+        subject = strip_session(subject)
     return hashlib.sha1(f"{rule}\x00{subject}".encode()).hexdigest()[:16]
 
 

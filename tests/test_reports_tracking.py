@@ -194,3 +194,17 @@ def test_findings_export_carries_the_tracking_status(tmp_path):
     export_findings(f.db, out, "csv", a1)
     first = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert {r["status"] for r in first} == {"new"} and "days_open" in first[0]
+
+
+def test_a_new_session_id_does_not_make_a_finding_new():
+    """A site that hands out a new sid= on every visit: the same soft 404 keeps its identity."""
+    from audits.runner import fingerprint
+
+    one = fingerprint("soft-404", ROOT + "search/?q=%E6%94%BF%E5%8A%A1&sid=qs000001")
+    assert one == fingerprint("soft-404", ROOT + "search/?q=%E6%94%BF%E5%8A%A1&sid=qs000004")
+    assert one == fingerprint("soft-404", ROOT + "search/?q=%E6%94%BF%E5%8A%A1")
+    assert one == fingerprint("soft-404", ROOT + "search/;jsessionid=AB12?q=%E6%94%BF%E5%8A%A1")
+    # near misses: another query, another rule, another page
+    assert one != fingerprint("soft-404", ROOT + "search/?q=%E6%94%BF%E7%AD%96&sid=qs000001")
+    assert one != fingerprint("dead-link", ROOT + "search/?q=%E6%94%BF%E5%8A%A1&sid=qs000001")
+    assert fingerprint("metadata-missing", ROOT + "#list:ColumnName") != fingerprint("metadata-missing", ROOT + "#list:ColumnType")
