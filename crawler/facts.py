@@ -27,11 +27,12 @@ each page's text in memory when it writes the row, so it writes these narrow col
 Pages copied unchanged from an earlier run (a 304 in an incremental recrawl) keep the facts
 of the row they were copied from.
 
-When a crawl ends (``after_crawl``, in a process of its own: ``measure_after_crawl``), two more
-things are stored that cost too much to compute on the crawler's thread: ``doc_read``, what the
-documents index reads from each document candidate (``audits.documents.read_row`` on the crawl's
-day; a page copied from an earlier run is read again when that run's day differs), and the
-readability measures of the pages that may be interpretations (``text_measures``, by text hash).
+When a crawl ends (``measure_after_crawl``), two more things are stored that cost too much to
+compute on the crawler's thread: ``doc_read``, what the documents index reads from each document
+candidate (``audits.documents.read_row`` on the crawl's day; a page copied from an earlier run is
+read again when that run's day differs), and, in a process of its own when there are at least
+``MEASURE_AT_END_MIN`` new ones, the readability measures of the pages that may be
+interpretations (``text_measures``, by text hash; fewer are left to the audit).
 
 Bump ``FACTS_VERSION`` whenever what a fact means changes (``intrinsic_sql``, ``date_key_sql``,
 ``classify``, the metadata flags): runs with older facts are then audited from their pages.
@@ -244,17 +245,27 @@ def after_crawl(db: Any, run_id: int) -> dict[str, int]:
     return {"doc_reads": refresh_doc_reads(db, run_id), "interpretations": measure_run(db, run_id)}
 
 
-def measure_after_crawl(db: Any, run_id: int, timeout: float = 3600) -> None:
-    """``after_crawl`` in a process of its own, when a crawl ends: the part-of-speech tagger (about
-    125 MB and seconds to load) stays out of the crawler, and the texts are shared over the cores.
-    Never raises: what it could not store, the audit computes."""
+MEASURE_AT_END_MIN = 64  # fewer new interpretations than this: the audit measures them (the tagger's start-up costs more)
+
+
+def measure_after_crawl(db: Any, run_id: int, timeout: float = 3600, min_texts: int = MEASURE_AT_END_MIN) -> None:
+    """What a crawl stores when it ends: the document candidates' reads (here, cheap), and, when
+    there are at least ``min_texts`` new possible interpretations, their readability in a process
+    of its own (the part-of-speech tagger, about 125 MB and seconds to load, stays out of the
+    crawler; the texts are shared over the cores).  Never raises: what it could not store, the
+    audit computes."""
     import logging
     import subprocess
     import sys
 
+    log = logging.getLogger(__name__)
+    try:
+        refresh_doc_reads(db, run_id)
+    except sqlite3.Error as exc:
+        log.warning("document reads not stored after the crawl (the audit reads the pages): %s", exc)
     path = next((r[2] for r in db.conn.execute("PRAGMA database_list") if r[1] == "main"), "")
-    try:  # a recrawl of unchanged pages on the same day: nothing to do
-        if not path or not (unmeasured(db.conn, run_id) or stale_doc_reads(db.conn, run_id)):
+    try:  # a recrawl of unchanged pages: nothing new to measure
+        if not path or unmeasured(db.conn, run_id) < max(1, min_texts):
             return
     except sqlite3.Error:
         return
@@ -262,8 +273,7 @@ def measure_after_crawl(db: Any, run_id: int, timeout: float = 3600) -> None:
         subprocess.run([sys.executable, "-m", "crawler.facts", "after-crawl", path, str(run_id)], check=True,
                        timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except (OSError, subprocess.SubprocessError) as exc:
-        logging.getLogger(__name__).warning("document reads and interpretation measures not stored after the crawl "
-                                            "(the audit computes them): %s", exc)
+        log.warning("interpretation measures not stored after the crawl (the audit computes them): %s", exc)
 
 
 def backfill(db: Any, run_id: int) -> int:
