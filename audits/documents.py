@@ -381,7 +381,7 @@ def _load(
     except ValueError:
         crawl_today = ctx.as_of
     ref_day = max(ctx.as_of, crawl_today)  # bounds plausible years of the dates read
-    rows, _listed = _candidate_rows(ctx, column_words, ref_day)
+    rows, listed_urls = _candidate_rows(ctx, column_words, ref_day)
     # the columns of this site that list each page
     listed: dict[str, list[str]] = defaultdict(list)
     urls = [r["url"] for r in rows]
@@ -411,7 +411,7 @@ def _load(
     by_url = {d.url: d for d in docs}
     assoc = _associate(ctx, docs, by_url, template_links)
     published: Counter[dt.date] = Counter(d.published for d in docs if d.published is not None)
-    published.update(_plain_published(ctx, column_words, ref_day))
+    published.update(_plain_published(ctx, column_words, ref_day, listed_urls))
     return SiteDocuments(docs, by_url, assoc, published)
 
 
@@ -596,7 +596,7 @@ def _candidate_rows(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.d
     return [by_id[k] for k in sorted(by_id)], listed
 
 
-def _plain_published(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.date) -> Counter[dt.date]:
+def _plain_published(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.date, listed: set[str]) -> Counter[dt.date]:
     """Publish dates of the other articles, as ``read_doc_meta`` reads them, counted by date.
 
     Only the date fields of a metadata block can change a publish date, so the
@@ -605,6 +605,7 @@ def _plain_published(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.
     (read_doc_meta reads ``str(pub_date)[:10]``) and of its source only whether
     it is "doc_meta" (other sources name the date, never change it): articles of
     one day fall into one group (``date_key_sql``; stored with each article by the crawler).
+    ``listed``: the site's articles listed in a document column (``_listed_urls``), candidates.
     """
     groups: Counter[str] = Counter()
     if _stored_facts(ctx, column_words):
@@ -614,8 +615,7 @@ def _plain_published(ctx: SiteContext, column_words: Sequence[str], ref_day: dt.
             [ctx.run_id, ctx.root],
         ):
             groups[key] += n
-        listed = sorted(_listed_urls(ctx, column_words))
-        for chunk in _chunks(listed):  # listed in a document column: candidates, not plain
+        for chunk in _chunks(sorted(listed)):  # listed in a document column: candidates, not plain
             marks = ",".join("?" * len(chunk))
             for (key,) in ctx.db.conn.execute(
                 f"SELECT date_key FROM pages p INDEXED BY idx_pages_doc WHERE p.run_id = ? AND p.root = ? "

@@ -39,7 +39,6 @@ class TextScan:
     words: dict[str, list[str]] = field(default_factory=dict)
     # root -> URLs (in row order) of fetched pages whose main text (or body head) may hold 11 digits in a row
     digits: dict[str, list[str]] = field(default_factory=dict)
-    pages: int = 0
 
 
 def scan(ctx: SiteContext, words: tuple[str, ...]) -> TextScan:
@@ -82,7 +81,7 @@ def classify(ac: object, n_words: int, title: str | bytes | None, article_title:
 def _from_facts(ctx: SiteContext, words: tuple[str, ...]) -> TextScan | None:
     """The pass's answer from the flags stored with each page, when every page of the run has them
     for these very words (the built-in dictionaries); None otherwise."""
-    from crawler.facts import TEXT_DIGITS, TEXT_WORD, dictionary_words, facts_version
+    from crawler.facts import TEXT_DIGITS, TEXT_WORD, dictionary_words
 
     if words != dictionary_words() or not facts_ready(ctx):
         return None
@@ -97,9 +96,7 @@ def _from_facts(ctx: SiteContext, words: tuple[str, ...]) -> TextScan | None:
             found_words[root].append(url)
         if flags & TEXT_DIGITS:
             found_digits[root].append(url)
-    n = ctx.db.conn.execute("SELECT count(*) FROM pages INDEXED BY idx_pages_facts WHERE run_id = ? AND facts_v = ?",
-                            [ctx.run_id, facts_version()]).fetchone()[0]
-    return TextScan(dict(found_words), dict(found_digits), n)
+    return TextScan(dict(found_words), dict(found_digits))
 
 
 def facts_ready(ctx: SiteContext) -> bool:
@@ -128,20 +125,18 @@ def _scan(ctx: SiteContext, words: tuple[str, ...]) -> TextScan:
     ac = text_automaton(words)
     found_words: dict[str, list[str]] = defaultdict(list)
     found_digits: dict[str, list[str]] = defaultdict(list)
-    n = 0
     rows = ctx.db.conn.execute(
         "SELECT root, url, CAST(title AS BLOB), CAST(article_title AS BLOB), CAST(main_text AS BLOB), CAST(body_head AS BLOB), "
         "error IS NULL AND status < 400 FROM pages WHERE run_id = ?",
         [ctx.run_id],
     )
     for root, url, title, article_title, main, head, fetched in rows:
-        n += 1
         word, digits = classify(ac, n_words, title, article_title, main, head, bool(fetched))
         if word:
             found_words[root].append(url)
         if digits:
             found_digits[root].append(url)
-    return TextScan(dict(found_words), dict(found_digits), n)
+    return TextScan(dict(found_words), dict(found_digits))
 
 
 def pages_by_url(ctx: SiteContext, urls: list[str], columns: str) -> list[dict]:

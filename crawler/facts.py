@@ -90,14 +90,15 @@ def page_facts(conn: sqlite3.Connection, row: dict[str, Any]) -> dict[str, Any]:
     from audits.textscan import classify, text_automaton
 
     fetched = row.get("error") is None and (row.get("status") is None or row["status"] < 400)
+    answered = fetched and row.get("status") is not None  # the rules' "error IS NULL AND status < 400"
     words = dictionary_words()
     word_hit, digit_hit = classify(
         text_automaton(words), len(words), row.get("title"), row.get("article_title"), row.get("main_text"),
-        row.get("body_head"), row.get("error") is None and row.get("status") is not None and row["status"] < 400,
+        row.get("body_head"), answered,
     )
     doc_hint, date_key = conn.execute(_doc_sql(), {k: row.get(k) for k in _DOC_FIELDS}).fetchone()
     meta = None
-    if row.get("error") is None and row.get("status") is not None and row["status"] < 400 and row.get("meta_json") is not None:
+    if answered and row.get("meta_json") is not None:
         meta = meta_flags(row.get("meta_json"), row.get("footer_json"), bool(row.get("is_article")), bool(row.get("is_list")))
     report = fetched and any("信息公开" in (row.get(k) or "") for k in ("title", "article_title", "doc_meta_json"))
     return {
@@ -113,19 +114,24 @@ def page_facts(conn: sqlite3.Connection, row: dict[str, Any]) -> dict[str, Any]:
 def may_be_interpretation(row: dict[str, Any]) -> bool:
     """A fetched article whose title or column says 解读 (a superset of what the documents index
     classifies as a 政策解读; one listed only in an interpretation column is measured by the audit)."""
-    from audits.documents import INTERP_WORDS, _interp_by_column
-
     if not row.get("main_text") or row.get("is_article") != 1 or row.get("error") is not None:
         return False
     if row.get("status") is not None and row["status"] >= 400:
         return False
-    titles = f"{row.get('article_title') or ''}\x00{row.get('title') or ''}"
+    return _says_interpretation(row.get("title"), row.get("article_title"), row.get("column_name"), row.get("breadcrumb_json"))
+
+
+def _says_interpretation(title: str | None, article_title: str | None, column_name: str | None, crumbs_json: str | None) -> bool:
+    """Whether a page's titles or columns say 解读 (``may_be_interpretation`` without the fetch tests)."""
+    from audits.documents import INTERP_WORDS, _interp_by_column
+
+    titles = f"{article_title or ''}\x00{title or ''}"
     if any(w in titles for w in INTERP_WORDS):
         return True
-    if _interp_by_column(row.get("column_name") or ""):
+    if _interp_by_column(column_name or ""):
         return True
     try:
-        crumbs = json.loads(row.get("breadcrumb_json") or "[]")
+        crumbs = json.loads(crumbs_json or "[]")
     except ValueError:
         return False
     return isinstance(crumbs, list) and any(_interp_by_column(str(c)) for c in crumbs)
@@ -158,11 +164,10 @@ def _candidates(conn: sqlite3.Connection, run_id: int) -> list[dict[str, Any]]:
     (``doc_hint``, a fetched article): their titles and columns are read from an index, and the
     rows of those that may be interpretations only."""
     ids = [
-        rowid for rowid, title, article_title, column_name, crumbs in conn.execute(
+        rowid for rowid, *names in conn.execute(
             "SELECT rowid, title, article_title, column_name, breadcrumb_json FROM pages INDEXED BY idx_pages_doc_read "
             "WHERE run_id = ? AND doc_hint = 1", [run_id])
-        if may_be_interpretation({"title": title, "article_title": article_title, "column_name": column_name,
-                                  "breadcrumb_json": crumbs, "main_text": "-", "is_article": 1, "error": None})
+        if _says_interpretation(*names)
     ]
     cols = [r[1] for r in conn.execute("PRAGMA table_info(pages)")]
     rows: list[dict[str, Any]] = []
@@ -202,32 +207,33 @@ def _run_today(conn: sqlite3.Connection, run_id: int) -> Any:
         return None
 
 
-def stale_doc_reads(conn: sqlite3.Connection, run_id: int) -> int:
-    """How many of the run's document candidates have no stored read for the run's day (a page copied
-    from an earlier run was read on that run's day)."""
+def _stale_reads(conn: sqlite3.Connection, run_id: int, today: Any) -> list[int]:
+    """Rowids of the run's document candidates with no stored read for ``today`` (a page copied from
+    an earlier run was read on that run's day)."""
     from audits.documents import decode_read
 
+    return [rowid for rowid, blob in conn.execute(
+        "SELECT rowid, doc_read FROM pages INDEXED BY idx_pages_doc_read WHERE run_id = ? AND doc_hint = 1", [run_id])
+        if decode_read(blob, today) is None]
+
+
+def stale_doc_reads(conn: sqlite3.Connection, run_id: int) -> int:
+    """How many of the run's document candidates have no stored read for the run's day."""
     today = _run_today(conn, run_id)
-    if today is None:
-        return 0
-    return sum(1 for (blob,) in conn.execute(
-        "SELECT doc_read FROM pages INDEXED BY idx_pages_doc_read WHERE run_id = ? AND doc_hint = 1", [run_id])
-        if decode_read(blob, today) is None)
+    return 0 if today is None else len(_stale_reads(conn, run_id, today))
 
 
 def refresh_doc_reads(db: Any, run_id: int) -> int:
     """Store what the documents index reads from each document candidate of the run (``read_row`` on
     the run's day), where it is missing or was read on another day; returns how many were read.
     The audit uses a stored read when its reference day is the crawl's (an audit of the crawl's day)."""
-    from audits.documents import _DOC_COLUMNS, decode_read, encode_read, read_row
+    from audits.documents import _DOC_COLUMNS, encode_read, read_row
 
     conn = db.conn
     today = _run_today(conn, run_id)
     if today is None:
         return 0
-    todo = [rowid for rowid, blob in conn.execute(
-        "SELECT rowid, doc_read FROM pages INDEXED BY idx_pages_doc_read WHERE run_id = ? AND doc_hint = 1", [run_id])
-        if decode_read(blob, today) is None]
+    todo = _stale_reads(conn, run_id, today)
     cols = ["rowid", *(c.strip() for c in _DOC_COLUMNS.split(","))]
     for i in range(0, len(todo), 500):
         chunk = todo[i : i + 500]
