@@ -49,7 +49,7 @@ demo: setup
 	echo "nightly schedule for this config: $(BIN)/govaudit schedule --config $(DEMO_DIR)/govaudit.toml"
 
 test: setup
-	@$(BIN)/python -m pytest -q -n auto --dist loadfile  # one worker per core; a test file stays on one worker (module fixtures crawl once)
+	@$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder  # one worker per core; a file stays on one worker (module fixtures crawl once); slow files first (tests/conftest.py)
 
 bench: setup
 	@$(BIN)/python bench/crawl.py
