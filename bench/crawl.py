@@ -77,11 +77,11 @@ def _get(url: str, timeout: float = 10) -> bytes:
 # -- the site server ----------------------------------------------------------------
 
 class SiteServer:
-    def __init__(self, pages: int, log_dir: Path) -> None:
+    def __init__(self, pages: int, log_dir: Path, port: int = 0) -> None:
         self.pages = pages
         self.err = open(log_dir / "server.err", "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(BENCH / "gensite.py"), "--pages", str(pages), "--host", "127.0.0.1"],
+        self.proc = subprocess.Popen(  # port: the one of a kept database's runs (roots include the port)
+            [sys.executable, str(BENCH / "gensite.py"), "--pages", str(pages), "--host", "127.0.0.1", "--port", str(port)],
             stdout=subprocess.PIPE, stderr=self.err, env=child_env(), cwd=str(BENCH),
         )
         lines: queue.Queue[bytes] = queue.Queue()

@@ -28,11 +28,13 @@ import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import scrapy
 import sqlite_utils
 from scrapy.http import Response
 
+from crawler.revalidate import Revalidator, child_settings, proxied
 from crawler.search import MAX_TITLES
 from crawler.store import REUSABLE_PAGE
 
@@ -82,6 +84,14 @@ class Validators:
 
     def _drop(self, url: str) -> None:
         self._map.pop(hash(url), None)
+
+    def peek(self, url: str) -> tuple[int, dict[str, bytes]] | None:
+        """As ``take``, leaving the entry."""
+        value = self._map.get(hash(url))
+        if value is None:
+            return None
+        header = "If-None-Match" if value[1:2] == _ETAG else "If-Modified-Since"
+        return self.runs[value[0]], {header: value[2:]}
 
     def take(self, url: str) -> tuple[int, dict[str, bytes]] | None:
         """The earlier run and the conditional headers for url (each URL is asked once: the entry goes)."""
@@ -153,6 +163,55 @@ def load_validators(conn: sqlite3.Connection, run_id: int, roots: list[str], tod
     return val
 
 
+def revalidation_jobs(conn: sqlite3.Connection, val: Validators, hosts: set[str]) -> list[tuple[str, str, str]]:
+    """(url, header, value) of every page val may ask conditionally on one of hosts (the roots' own),
+    in the order the runs fetched them (newest run first): what crawler/revalidate.py asks ahead."""
+    jobs: list[tuple[str, str, str]] = []
+    added: set[int] = set()
+    for rid in reversed(val.runs):
+        for (url,) in conn.execute(f"SELECT url FROM pages WHERE run_id = ? AND {REUSABLE_PAGE} ORDER BY rowid", [rid]):
+            key = hash(url)
+            if key in added:
+                continue
+            found = val.peek(url)
+            if found is None or found[0] != rid:
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts:
+                continue
+            added.add(key)
+            (header, value), = found[1].items()
+            jobs.append((url, header, value.decode("latin-1")))
+    return jobs
+
+
+class ReuseBatch:
+    """Pages answered 304 ahead of the crawl (crawler/revalidate.py), reused by one callback.
+
+    Each such page would otherwise cost a Scrapy request; they are collected by priority (depth)
+    and one request per batch, answered without the network (``ReuseBatchMiddleware``), runs
+    their reuse.  The batch is scheduled where its first page would have been, so pages keep
+    their breadth-first order by depth."""
+
+    __slots__ = ("pages", "closed")
+
+    def __init__(self) -> None:
+        self.pages: list[tuple[str, dict[str, Any], int, tuple[float, str, str]]] = []
+        self.closed = False
+
+
+REUSE_BATCH = 64  # pages a batch: its request costs about as much as one page's
+
+
+class ReuseBatchMiddleware:
+    """Answer a reuse batch's request at once, before any other middleware looks at it."""
+
+    def process_request(self, request: Any, spider: Any = None) -> Response | None:
+        if "ga_batch" in request.meta:
+            return Response(request.url, status=200, request=request)
+        return None
+
+
 def response_validators(response: Response) -> dict[str, str | None]:
     """The validators a response carries, as stored in ``pages``."""
     def header(name: bytes) -> str | None:
@@ -167,6 +226,8 @@ class IncrementalSpider:
 
     _validators: Validators | None = None
     _reuse_conn: sqlite3.Connection | None = None
+    _revalidator: Revalidator | None = None
+    _open_batches: dict[int, ReuseBatch] | None = None
 
     def _incremental(self) -> Validators:
         if self._validators is None:
@@ -183,10 +244,45 @@ class IncrementalSpider:
                 stats.set_value("govaudit/incremental/base_runs", ",".join(map(str, self._validators.runs)))
                 stats.set_value("govaudit/incremental/validators", len(self._validators))
                 stats.set_value("govaudit/incremental/load_seconds", round(time.monotonic() - t0, 3))
+                self._start_revalidation()
         return self._validators
 
-    def _conditional(self, request: scrapy.Request) -> scrapy.Request:
-        """Add the stored validators to a page request that may be answered 304."""
+    def _start_revalidation(self) -> None:
+        """Ask the pages ahead of the crawl in a child process (crawler/revalidate.py)."""
+        settings = self.crawler.settings  # type: ignore[attr-defined]
+        stats = self.crawler.stats  # type: ignore[attr-defined]
+        if not settings.getbool("GOVAUDIT_REVALIDATE") or not len(self._validators or ()):
+            return
+        if proxied():
+            stats.set_value("govaudit/revalidate/off", "proxy")
+            return
+        hosts = {host for root in self.roots for host, _ in root.scopes}  # type: ignore[attr-defined]
+        jobs = revalidation_jobs(self._reuse_conn, self._validators, hosts)  # type: ignore[arg-type]
+        if jobs:
+            try:
+                self._revalidator = Revalidator(jobs, child_settings(settings))
+            except OSError as exc:  # no child: the spider asks every page itself, as without it
+                stats.set_value("govaudit/revalidate/off", f"child not started: {exc}")
+                return
+            self._open_batches = {}
+            stats.set_value("govaudit/revalidate/jobs", self._revalidator.jobs)
+
+    def _stop_revalidation(self) -> None:
+        if self._revalidator is not None:
+            counts = self._revalidator.close()
+            self._revalidator = None
+            stats = self.crawler.stats  # type: ignore[attr-defined]
+            for key, value in counts.items():
+                if isinstance(value, int):
+                    stats.set_value(f"govaudit/revalidate/{key}", value)
+            if counts.get("stopped"):
+                stats.set_value("govaudit/revalidate/stopped_hosts", json.dumps(counts["stopped"], ensure_ascii=False))
+
+    def _conditional(self, request: scrapy.Request) -> scrapy.Request | None:
+        """Add the stored validators to a page request that may be answered 304.
+
+        A page the revalidation child already found unchanged joins a reuse batch instead: the
+        batch's request (returned for its first page) or None (the page is in an open batch)."""
         meta = request.meta
         if meta.get("ga_home") or meta.get("ga_column"):
             return request  # freshness of home and column pages is judged on a fresh fetch
@@ -194,11 +290,50 @@ class IncrementalSpider:
         if found is None:
             return request
         run, headers = found
+        self.crawler.stats.inc_value("govaudit/incremental/conditional")  # type: ignore[attr-defined]
+        if self._revalidator is not None:
+            answer = self._revalidator.answer(request.url)
+            if answer is not None:
+                return self._batched(request, run, answer)
         meta["ga_reuse"] = run
         for name, value in headers.items():
             request.headers[name] = value
-        self.crawler.stats.inc_value("govaudit/incremental/conditional")  # type: ignore[attr-defined]
         return request
+
+    def _batched(self, request: scrapy.Request, run: int, answer: tuple[float, str, str]) -> scrapy.Request | None:
+        batches = self._open_batches
+        assert batches is not None
+        batch = batches.get(request.priority)
+        entry = (request.url, request.meta, run, answer)
+        if batch is not None and not batch.closed and len(batch.pages) < REUSE_BATCH:
+            batch.pages.append(entry)
+            return None
+        batch = batches[request.priority] = ReuseBatch()
+        batch.pages.append(entry)
+        return scrapy.Request(request.url, callback=self._reuse_batch, errback=self._reuse_batch_failed,
+                              dont_filter=True, priority=request.priority,
+                              meta={"ga_batch": batch, "dont_merge_cookies": True, "dont_obey_robotstxt": True})
+
+    def _reuse_batch_failed(self, failure: Any):
+        """A batch's request never leaves the process, but if a middleware failed it, its pages
+        are still the ones the child found unchanged."""
+        yield from self._reuse_batch(failure.request)  # type: ignore[attr-defined]
+
+    def _reuse_batch(self, response: Response | scrapy.Request):
+        """The pages of a reuse batch: each as a 304 answered to the revalidation child."""
+        batch = response.meta["ga_batch"]
+        if batch.closed:
+            return
+        batch.closed = True
+        stats = self.crawler.stats  # type: ignore[attr-defined]
+        frontier = self.frontier  # type: ignore[attr-defined]
+        for url, meta, run, (seconds, etag, modified) in batch.pages:
+            if frontier.dropped(url):  # a page of a fan-out trap found after it joined (as HardeningMiddleware)
+                stats.inc_value("govaudit/limits/fanout_dropped")
+                continue
+            stats.inc_value("govaudit/incremental/revalidated")
+            validators = {k: v for k, v in (("etag", etag), ("last_modified", modified)) if v}
+            yield from self._reuse_page(url, meta, run, validators, [], seconds)
 
     def _not_modified(self, response: Response) -> bool:
         """Whether a conditional request was answered 304; else the page changed and is read as fetched."""
@@ -210,20 +345,28 @@ class IncrementalSpider:
     def _reuse(self, response: Response):
         """Record a 304 page from the earlier run; follow and check its stored links."""
         meta = response.meta
-        stats = self.crawler.stats  # type: ignore[attr-defined]
         chain = meta.get("redirect_urls") or []
         url = chain[0] if chain else response.url
-        run = meta["ga_reuse"]
+        validators = {k: v for k, v in response_validators(response).items() if v}
+        yield from self._reuse_page(url, meta, meta["ga_reuse"], validators, chain)
+
+    def _reuse_page(self, url: str, meta: dict[str, Any], run: int, validators: dict[str, str], chain: list[str],
+                    elapsed: float | None = None):
+        stats = self.crawler.stats  # type: ignore[attr-defined]
         links = [] if chain else stored_links(self._reuse_conn, run, url)  # type: ignore[arg-type]
         if chain or any(lk.kind == "newmedia" for lk in links):
             # redirected since last time (not the page we hold), or a page whose new-media account
             # links are fetched while it is read (crawler/interaction.py): fetch it in full
             stats.inc_value(f"govaudit/incremental/{'redirected' if chain else 'refetched'}")
-            yield self._request(url, meta.get("ga_depth", 0), anchor=meta.get("ga_anchor") or "", referer=meta.get("ga_referer"))  # type: ignore[attr-defined]
+            again = self._request(url, meta.get("ga_depth", 0), anchor=meta.get("ga_anchor") or "", referer=meta.get("ga_referer"))  # type: ignore[attr-defined]
+            if again is not None:
+                yield again
             return
         stats.inc_value("govaudit/incremental/not_modified")
         row = self._base_row(url, meta)  # type: ignore[attr-defined]
-        row.update({k: v for k, v in response_validators(response).items() if v})
+        if elapsed is not None:
+            row["elapsed"] = round(elapsed, 3)  # the child's request, not the wait for the batch
+        row.update(validators)
         yield ReusedPage(url=url, from_run=run, row=row)
         root = self.root_of(url)  # type: ignore[attr-defined]
         guide_source = self._replay_services(run, url, meta, root)

@@ -128,6 +128,8 @@ class CountStats:
         inc(f"downloader/request_method_count/{request.method}")
 
     def process_response(self, request: Any, response: Response, spider: Any = None) -> Response:
+        if "ga_batch" in request.meta:
+            return response  # a batch of pages answered 304 ahead (crawler/incremental.py): not a download
         inc = self.stats.inc_value
         inc("downloader/response_count")
         inc(f"downloader/response_status_count/{response.status}")

@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.incremental import ReusedPage
 from crawler.items import PageRecord
 
 
@@ -43,7 +44,7 @@ class Progress:
         return ext
 
     def scraped(self, item: Any, **kwargs: Any) -> None:
-        if isinstance(item, PageRecord):
+        if isinstance(item, (PageRecord, ReusedPage)):  # a page answered 304 is a page done too
             self.pages += 1
 
     def snapshot(self) -> dict[str, Any]:

@@ -91,15 +91,17 @@ def resume_requests(spider: Any, db_path: str, run_id: int) -> Iterator[Any]:
             for url in json.loads(p["pagination_json"] or "[]"):
                 if spider.root_of(url) is root:
                     admitted = spider._admit(url)
-                    if admitted:
-                        yield spider._request(admitted, p["depth"], column=p["list_column"], referer=p["url"])
+                    request = spider._request(admitted, p["depth"], column=p["list_column"], referer=p["url"]) if admitted else None
+                    if request is not None:
+                        yield request
             links = conn.execute("SELECT target, anchor, kind FROM links WHERE run_id = ? AND source = ? ORDER BY rowid", [run_id, p["url"]]).fetchall()
             if p["depth"] < max_depth:
                 for lk in links:
                     if lk["kind"] == "page" and spider.root_of(lk["target"]) is not None:
                         admitted = spider._admit(lk["target"])
-                        if admitted:
-                            yield spider._request(admitted, p["depth"] + 1, anchor=lk["anchor"] or "", referer=p["url"])
+                        request = spider._request(admitted, p["depth"] + 1, anchor=lk["anchor"] or "", referer=p["url"]) if admitted else None
+                        if request is not None:  # None: a page in a batch answered 304 ahead
+                            yield request
             outside = [
                 SimpleNamespace(target=lk["target"], anchor=lk["anchor"] or "", kind="page" if lk["kind"] == "external" else lk["kind"])
                 for lk in links

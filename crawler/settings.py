@@ -33,6 +33,7 @@ LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.incremental.ReuseBatchMiddleware": 1,  # pages answered 304 ahead of the crawl: no download
     "crawler.middlewares.LoopbackOnlyMiddleware": 50,
     "crawler.middlewares.BackoffMiddleware": 60,
     "crawler.limits.PrivateAddressMiddleware": 45,  # --refuse-private: before robots.txt (100) is asked for
@@ -78,6 +79,7 @@ GOVAUDIT_LINK_CACHE_HOURS = 72  # an outside link that answered well is not rech
 GOVAUDIT_MAX_CHECKS = 100000
 GOVAUDIT_SEARCH_PROBES = 3  # article titles submitted to each site's search box at the end (0: none)
 GOVAUDIT_INCREMENTAL = True  # send the last run's validators; reuse the facts of pages answered 304
+GOVAUDIT_REVALIDATE = True  # ask those pages ahead of the crawl in a lean child process (crawler/revalidate.py)
 # outputs of one callback processed at once; the pipeline is synchronous, so more only costs
 # asyncio tasks (Scrapy starts this many per response: 20 cost ~0.5 ms a page, felt by 304 recrawls)
 CONCURRENT_ITEMS = 1

@@ -120,6 +120,12 @@ def test_second_crawl_reports_unchanged_pages(recrawled):
     assert query(db, "SELECT count(*) FROM pages WHERE run_id IN (1, 3) AND reused_from_run IS NOT NULL")[0][0] == 0
     st = stats(db, 2)
     assert st["govaudit/incremental/not_modified"] == reused
+    # the pages answered 304 to the revalidation child ahead of the spider (crawler/revalidate.py) need no
+    # request of the spider's; the others got the spider's own conditional request
+    ahead = st.get("govaudit/incremental/revalidated", 0)
+    assert ahead > 0 and st["govaudit/revalidate/not_modified"] >= ahead
+    assert st["downloader/response_status_count/304"] + ahead == reused + st.get("govaudit/incremental/refetched", 0)
+    assert "govaudit/revalidate/jobs" not in stats(db, 3)
     assert st["govaudit/incremental/base_runs"] == "1"
     assert "govaudit/incremental/conditional" not in stats(db, 3)
 

@@ -167,7 +167,7 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
         self.scheduled += 1
         return url
 
-    def _request(self, url: str, depth: int, *, home: bool = False, column: str | None = None, anchor: str = "", referer: str | None = None) -> scrapy.Request:
+    def _request(self, url: str, depth: int, *, home: bool = False, column: str | None = None, anchor: str = "", referer: str | None = None) -> scrapy.Request | None:
         return self._conditional(scrapy.Request(  # incremental recrawl: validators of the last run
             url,
             callback=self.parse,
@@ -443,6 +443,7 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
         return extract_all(text, url, self.today, is_home)
 
     def closed(self, reason: str) -> None:
+        self._stop_revalidation()
         if self.pool:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
@@ -516,7 +517,9 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
             if self.root_of(url) is root:
                 admitted = self._admit(url)
                 if admitted:
-                    yield self._request(admitted, depth, column=column_url, referer=referer)
+                    request = self._request(admitted, depth, column=column_url, referer=referer)
+                    if request is not None:
+                        yield request
         if depth >= self._setting("GOVAUDIT_MAX_DEPTH"):
             if links:
                 self.crawler.stats.inc_value("govaudit/limits/max_depth")  # pages whose links were not followed
@@ -527,7 +530,9 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
                 continue
             admitted = self._admit(lk.target)
             if admitted:
-                yield self._request(admitted, depth + 1, anchor=lk.anchor, referer=referer)
+                request = self._request(admitted, depth + 1, anchor=lk.anchor, referer=referer)
+                if request is not None:  # None: joined a batch of pages answered 304 ahead (crawler/incremental.py)
+                    yield request
 
     def _column_key(self, url: str, name: str) -> str:
         """Query-string variants of one list path with one name are one column (calendars, filters)."""
