@@ -8,8 +8,9 @@
    GETs with 304, as nginx does for static files.
 2. `govaudit crawl --db <tmp>/bench.db ROOT` runs twice against the same database: the
    first crawl fetches everything; the recrawl (incremental, the default) asks for every
-   article conditionally and reuses the facts of those answered 304, while list and home
-   pages are fetched in full.  --full adds a third run with `--full` (a full fetch into a
+   article conditionally (most of them ahead of the spider, crawler/revalidate.py) and reuses
+   the facts of those answered 304, while list and home pages are fetched in full (and not
+   parsed again when their HTML is the same, crawler/memo.py).  --full adds a third run with `--full` (a full fetch into a
    database that already holds two runs); --profile one more recrawl under cProfile.
 3. Each run: wall time (process start to exit), CPU seconds, peak RSS of the process tree
    (see bench/crawl.py `measure`), what the server answered (200 / 304), and the rows the
@@ -47,7 +48,10 @@ def run_rows(db: Path, run_id: int) -> dict:
         con.close()
     st = json.loads(stats or "{}")
     return {"status": status, "rows": rows, "scrapy_elapsed_s": st.get("elapsed_time_seconds"),
-            "incremental": {k.split("/", 2)[2]: v for k, v in st.items() if k.startswith("govaudit/incremental/")}}
+            "incremental": {k.split("/", 2)[2]: v for k, v in st.items() if k.startswith("govaudit/incremental/")},
+            "revalidate": {k.split("/", 2)[2]: v for k, v in st.items() if k.startswith("govaudit/revalidate/")},
+            "memo": {k.split("/", 2)[2]: v for k, v in st.items() if k.startswith("govaudit/memo/")},
+            "writer_wait_s": st.get("govaudit/writer/wait_seconds")}
 
 
 def crawl_once(name: str, server: SiteServer, db: Path, log_dir: Path, run_id: int, extra: list[str]) -> dict:
@@ -124,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     results["runs"] = runs
     results["speedup_wall"] = round(first["wall_s"] / again["wall_s"], 1)
     results["speedup_cpu"] = round(first["cpu_s"] / again["cpu_s"], 1)
+    if len(runs) > 2:  # like for like: the same fetching, without the first crawl's end-of-crawl measuring
+        results["speedup_vs_full_wall"] = round(runs[2]["wall_s"] / again["wall_s"], 1)
+        results["speedup_vs_full_cpu"] = round(runs[2]["cpu_s"] / again["cpu_s"], 1)
     same = all(r["run"]["rows"][t] == first["run"]["rows"][t] for r in runs for t in ("pages", "links", "list_items", "columns"))
     results["same_rows"] = same
     print()
@@ -137,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{rows['pages']} / {rows['links']} / {rows['list_items']} / {rows['columns']} |")
     print(f"speed-up of the recrawl: {results['speedup_wall']}× wall time, {results['speedup_cpu']}× CPU time; "
           f"same rows in every run: {same}")
+    if "speedup_vs_full_wall" in results:
+        print(f"against the --full run (the same fetching): {results['speedup_vs_full_wall']}× wall time, "
+              f"{results['speedup_vs_full_cpu']}× CPU time")
+    print(f"recrawl: {again['run']['incremental']}; revalidation ahead: {again['run']['revalidate']}; "
+          f"extraction memo: {again['run']['memo']}; waited for the writer: {again['run']['writer_wait_s']} s")
     with open(out_dir / "incremental.json", "w", encoding="utf-8") as f:
         json.dump(results, f, ensure_ascii=False, indent=1)
     print(f"written {out_dir / 'incremental.json'}")

@@ -18,6 +18,7 @@ class PageRecord:
     column_name_source: str | None = None
     meta_column_type: str | None = None
     empty_marker: str | None = None
+    memo: tuple[str, int, str, bytes | None] | None = None  # extract_memo row (crawler/memo.py); value None: used
 
 
 @dataclass

@@ -22,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.facts import add_facts
 from crawler.incremental import ReusedPage, copy_reused
+from crawler import memo
 from crawler.items import LinkCheckRecord, PageRecord
 from crawler.search import SearchProbeRecord
 from crawler.store import open_db
@@ -69,6 +70,7 @@ class SQLitePipeline:
         self.items: list[dict[str, Any]] = []
         self.checks: list[dict[str, Any]] = []
         self.reused: list[ReusedPage] = []  # pages answered 304: copied from their earlier run
+        self.memos: list[tuple] = []  # extract_memo rows (crawler/memo.py)
         self.columns: dict[str, _Column] = {}
         self.written = 0
         self.last_flush = time.monotonic()
@@ -127,6 +129,8 @@ class SQLitePipeline:
             {"run_id": rid, "source": src, "target": t, "anchor": a, "kind": k, "hidden": h} for t, a, k, h in item.links
         )
         self.items.extend({"run_id": rid, "column_url": item.column_url, **i} for i in item.items)
+        if item.memo is not None:
+            self.memos.append(item.memo)
         if item.column_url:
             self._add_to_column(item)
         if len(self.pages) >= self.batch_size or time.monotonic() - self.last_flush > FLUSH_SECONDS:
@@ -157,10 +161,10 @@ class SQLitePipeline:
         self.last_flush = time.monotonic()
         if not (self.pages or self.links or self.items or self.checks or self.reused):
             return
-        batch = (self.pages, self.links, self.items, self.checks, self.reused)
+        batch = (self.pages, self.links, self.items, self.checks, self.reused, self.memos)
         rows, heavy = len(self.pages) + len(self.checks) + len(self.reused), bool(self.pages)
         self.written += len(self.pages) + len(self.reused)
-        self.pages, self.links, self.items, self.checks, self.reused = [], [], [], [], []
+        self.pages, self.links, self.items, self.checks, self.reused, self.memos = [], [], [], [], [], []
         self._submit(lambda: self._write(*batch), rows, heavy)
 
     def _submit(self, work: Any, rows: int = 1, heavy: bool = False) -> None:
@@ -189,7 +193,7 @@ class SQLitePipeline:
             self.pending.pop(0)[0].result()
 
     def _write(self, pages: list[dict[str, Any]], links: list[dict[str, Any]], items: list[dict[str, Any]],
-               checks: list[dict[str, Any]], reused: list[ReusedPage]) -> None:
+               checks: list[dict[str, Any]], reused: list[ReusedPage], memos: list[tuple] | None = None) -> None:
         with self.db.atomic():
             if checks:
                 self.db["link_checks"].insert_all(checks, replace=True, batch_size=500)
@@ -209,6 +213,8 @@ class SQLitePipeline:
                 self.db["list_items"].insert_all(items, batch_size=1000)
             if reused:
                 copy_reused(self.db, self.run_id, reused)
+            if memos:
+                memo.write(self.db.conn, memos)
 
     def close_spider(self, spider: Any = None) -> None:
         try:
@@ -217,6 +223,8 @@ class SQLitePipeline:
             self.drain()
             self.waited += time.monotonic() - t0
             self._write_columns()
+            self._submit(lambda: memo.prune(self.db.conn))
+            self.drain()
             if self.stats is not None and self.writer is not None:
                 self.stats.set_value("govaudit/writer/wait_seconds", round(self.waited, 2))
         finally:

@@ -79,6 +79,7 @@ GOVAUDIT_LINK_CACHE_HOURS = 72  # an outside link that answered well is not rech
 GOVAUDIT_MAX_CHECKS = 100000
 GOVAUDIT_SEARCH_PROBES = 3  # article titles submitted to each site's search box at the end (0: none)
 GOVAUDIT_INCREMENTAL = True  # send the last run's validators; reuse the facts of pages answered 304
+GOVAUDIT_MEMO = True  # keep the extraction of pages that are not articles; reuse it for the same HTML (crawler/memo.py)
 GOVAUDIT_REVALIDATE = True  # ask those pages ahead of the crawl in a lean child process (crawler/revalidate.py)
 # outputs of one callback processed at once; the pipeline is synchronous, so more only costs
 # asyncio tasks (Scrapy starts this many per response: 20 cost ~0.5 ms a page, felt by 304 recrawls)

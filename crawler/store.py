@@ -305,6 +305,14 @@ def m012_doc_reads(db: sqlite_utils.Database) -> None:
                "breadcrumb_json, pub_date, doc_read) WHERE doc_hint = 1")
 
 
+
+@crawl_migrations()
+def m013_extract_memo(db: sqlite_utils.Database) -> None:
+    # extractions of pages that are not articles, kept by the hash of their text, URL and the
+    # extractor's code, so an unchanged list page fetched again is not parsed again (crawler/memo.py)
+    db["extract_memo"].create({"key": str, "year": int, "day": str, "value": bytes, "used_at": str}, pk="key")
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse a file that is not SQLite, or a SQLite file of another tool."""
     try:

@@ -332,11 +332,17 @@ def parse_date(text: str, today: datetime.date) -> datetime.date | None:
     return None
 
 
+# how many times infer_year ran in this process: an extraction that ran it depends on the whole
+# reference date, one that did not only on its year (crawler/memo.py keeps extractions by that)
+INFERRED = [0]
+
+
 def infer_year(month: int, day: int, today: datetime.date) -> datetime.date | None:
     """The most recent `month`-`day` not after `today`; None if it never exists.
 
     Feb 29 resolves to the most recent leap-year Feb 29 not after `today`.
     """
+    INFERRED[0] += 1
     if _make_date(2000, month, day) is None:  # 2000 is a leap year
         return None
     # Leap years are at most 8 years apart (e.g. 1896 -> 1904).

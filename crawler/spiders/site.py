@@ -32,6 +32,7 @@ from crawler.incremental import IncrementalSpider, response_validators
 from crawler.interaction import InteractionSpider
 from crawler.items import LinkCheckRecord, PageRecord
 from crawler.limits import TRAP_PREFIX, FrontierGuard, note_failure
+from crawler.memo import MemoSpider
 from crawler.search import ServiceFacts
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -85,7 +86,7 @@ def _redirect_error(chain: list[str]) -> str:
     return f"too many redirects ({len(chain) - 1})"
 
 
-class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spider):
+class SiteSpider(ServiceFacts, IncrementalSpider, MemoSpider, InteractionSpider, scrapy.Spider):
     name = "site"
 
     def __init__(self, roots: list[str], today: str | None = None, **kwargs: Any) -> None:
@@ -419,9 +420,9 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
             row["title"] = (response.xpath("//title/text()").get() or "").strip()[:500]
             yield PageRecord(row=row)
             return
-        ex = await self._extracted(response.text, response.url, bool(meta.get("ga_home")))
+        ex, memo = await self._extracted_memo(response.text, response.url, bool(meta.get("ga_home")))  # crawler/memo.py
         ex = await self._interaction(response, row, meta, ex)  # rendering, letters, new-media accounts
-        for out in self._record_page(response, row, meta, ex):
+        for out in self._record_page(response, row, meta, ex, memo):
             yield out
         for out in self._account_requests(meta):
             yield out
@@ -447,7 +448,7 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
         if self.pool:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def _record_page(self, response: TextResponse, row: dict[str, Any], meta: dict[str, Any], ex: Extracted):
+    def _record_page(self, response: TextResponse, row: dict[str, Any], meta: dict[str, Any], ex: Extracted, memo: tuple | None = None):
         facts, links, items, pagination, empty = ex.facts, ex.links, ex.items, ex.pagination, ex.empty_marker
         links = self.frontier.page_links(links, row["url"], meta.get("ga_referer"))  # links-per-page cap, fan-out traps
         column_url = meta.get("ga_column")
@@ -465,6 +466,10 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
             if column_url is None and looks_like_column:
                 column_url = self._column_key(response.url, facts.meta.get("ColumnName") or "")
         name, source = self._column_name(facts, meta)
+        if memo is not None and memo[3] is not None and not (column_url or meta.get("ga_home") or not (row.get("etag") or row.get("last_modified"))):
+            memo = None  # kept only for pages the next run fetches in full: home and list pages, pages without validators
+        elif memo is not None and memo[3] is not None:
+            self.crawler.stats.inc_value("govaudit/memo/kept")
         row.update(
             title=facts.title[:1000],
             meta_json=json.dumps(facts.meta, ensure_ascii=False),
@@ -507,6 +512,7 @@ class SiteSpider(ServiceFacts, IncrementalSpider, InteractionSpider, scrapy.Spid
             column_name_source=source if column_url else None,
             meta_column_type=facts.meta.get("ColumnType") or None,
             empty_marker=empty if not items else None,
+            memo=memo,
         )
         yield from self._check_links(links, bool(meta.get("ga_home")), self._guide_source(ex))
         yield from self._follow(links, pagination, meta.get("ga_depth", 0), root, column_url, row["url"])
