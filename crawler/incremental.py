@@ -193,7 +193,7 @@ class ReuseBatch:
     their reuse.  The batch is scheduled where its first page would have been, so pages keep
     their breadth-first order by depth."""
 
-    __slots__ = ("pages", "closed")
+    __slots__ = ("closed", "pages")
 
     def __init__(self) -> None:
         self.pages: list[tuple[str, dict[str, Any], int, tuple[float, str, str]]] = []

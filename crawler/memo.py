@@ -24,7 +24,6 @@ import pickle
 import sqlite3
 import zlib
 from pathlib import Path
-from typing import Any
 
 from crawler.extract import dates
 from crawler.extract.bundle import Extracted, extract_all

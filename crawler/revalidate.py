@@ -39,7 +39,6 @@ import ipaddress
 import json
 import os
 import random
-import socket
 import ssl
 import subprocess
 import sys
@@ -47,7 +46,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 ROBOTS_MAX_BYTES = 512 * 1024  # as crawler/limits.py: the rest of a robots.txt is dropped
@@ -252,10 +251,10 @@ class _Child:
 
     def _ask(self, host: _Host, job: tuple[int, str, str, str]) -> None:
         index, target, header, value = job
-        if self.obey and host.robots is not True and host.robots is not None:
-            if not host.robots.can_fetch(f"{host.scheme}://{host.netloc}{target}", self.robots_ua):
-                self.count("robots_denied")
-                return
+        parser = host.robots if self.obey and host.robots not in (None, True) else None
+        if parser is not None and not parser.can_fetch(f"{host.scheme}://{host.netloc}{target}", self.robots_ua):
+            self.count("robots_denied")
+            return
         headers = self._base_headers()
         headers[header] = value.encode("latin-1", "replace")  # as stored: latin-1 (crawler/incremental.py)
         started = time.monotonic()
@@ -286,12 +285,16 @@ class _Child:
             return
         if status == 304:
             self.count("not_modified")
-            clean = lambda s: s.replace("\t", " ").replace("\n", " ")[:300]  # noqa: E731
-            self.emit(f"N\t{index}\t{time.monotonic() - started:.3f}\t{clean(etag)}\t{clean(modified)}")
+            self.emit(f"N\t{index}\t{time.monotonic() - started:.3f}\t{_field(etag)}\t{_field(modified)}")
             return
         self.count("other")
         if status in (429, 503):
             self._stop(host, f"answered {status}")  # the server asks us to slow down: leave it to Scrapy
+
+
+def _field(value: str) -> str:
+    """A header value as one field of a line."""
+    return value.replace("\t", " ").replace("\n", " ")[:300]
 
 
 def child_main() -> int:
