@@ -110,7 +110,9 @@ def test_connections_a_host_and_the_delay():
     with RouteServer({f"/b{i}.html": timed for i in range(4)}, validators="etag") as server:
         ask(server, [f"/b{i}.html" for i in range(4)], per_host=4, threads=4, delay=0.2)
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert len(starts) == 4 and min(gaps) >= 0.09, gaps  # --delay 0.2, randomised 0.5–1.5× as Scrapy does
+    # --delay 0.2, randomised 0.5–1.5× as Scrapy does: at least 0.1 s between two picks; the server may see
+    # a little less (a new connection's set-up), never the ~1 ms of four connections without a delay
+    assert len(starts) == 4 and min(gaps) >= 0.05, gaps
 
 
 def test_a_hung_server_costs_timeouts_not_a_hang():
@@ -136,8 +138,10 @@ def test_pages_the_spider_asked_itself_are_skipped_and_close_stops_the_child():
         rv = Revalidator([(server.url + f"a{i}.html", "If-None-Match", ETAG) for i in range(8)],
                          {**BASE, "per_host": 1, "delay": 0.3})
         assert rv.answer(server.url + "a7.html") is None  # not asked yet: the spider asks it itself
-        time.sleep(1.0)
-        counts = rv.close()
+        deadline = time.monotonic() + 30
+        while not pages_asked(server) and time.monotonic() < deadline:  # the child is under way
+            time.sleep(0.05)
+        counts = rv.close(wait=10)
         assert rv.proc.poll() is not None  # the child is gone
         asked = pages_asked(server)
         time.sleep(0.5)
