@@ -49,7 +49,7 @@ demo: setup
 	echo "nightly schedule for this config: $(BIN)/govaudit schedule --config $(DEMO_DIR)/govaudit.toml"
 
 test: setup
-	@$(BIN)/python -m pytest -q -n $$(( $$(nproc) + 1 )) --dist loadfile --no-loadscope-reorder  # a worker per core and one more (tests often wait on servers and kills: 8:42 → 7:22 on 2 cores); a file stays on one worker (module fixtures crawl once); slow files first (tests/conftest.py)
+	@$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder  # a worker per core (one more was faster, 7:22, but once let a distributed worker fetch a page robots.txt forbids: load-related, not understood); a file stays on one worker (module fixtures crawl once); slow files first (tests/conftest.py)
 
 bench: setup
 	@$(BIN)/python bench/crawl.py
