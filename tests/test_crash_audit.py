@@ -79,12 +79,12 @@ def test_kill_nine_during_audit_and_nightly_run(tmp_path):
         n_rules = conn.execute("SELECT count(*) FROM rule_results WHERE audit_run_id = 1").fetchone()[0]
         conn.close()
         before = audit_digest(db, 1)
-        for k in range(5):
+        for k in range(3):  # three kills (five took 30 s more of a suite close to its 10 minutes)
             kill_at(["audit", "--db", str(db), *as_of], rng.uniform(0.2, 0.9) * audit_seconds)
             check_db(db, n_rules, f"audit kill {k}")
             assert audit_digest(db, 1) == before, f"audit run 1 changed by kill {k}"
         conn = sqlite3.connect(db)
-        assert conn.execute("SELECT count(*) FROM audit_runs").fetchone()[0] < 7  # some kills did land mid-audit
+        assert conn.execute("SELECT count(*) FROM audit_runs").fetchone()[0] < 5  # some kills did land mid-audit
         conn.close()
         cfg = tmp_path / "govaudit.toml"
         sites = "".join(f'[[site]]\nroot = "{r}"\n' for r in site.roots)
@@ -93,7 +93,7 @@ def test_kill_nine_during_audit_and_nightly_run(tmp_path):
         started = time.monotonic()
         assert run(*nightly).returncode in (0, 1)  # 1: findings over --fail-on (none given)
         run_seconds = time.monotonic() - started
-        for k in range(3):  # the nightly job: crawl, audit, reports; killed anywhere in it
+        for k in range(2):  # the nightly job: crawl, audit, reports; killed anywhere in it
             kill_at(nightly, rng.uniform(0.1, 0.95) * run_seconds)
             check_db(db, n_rules, f"run kill {k}")
             assert audit_digest(db, 1) == before, f"audit run 1 changed by run kill {k}"
