@@ -95,11 +95,10 @@ class Validators:
 
     def take(self, url: str) -> tuple[int, dict[str, bytes]] | None:
         """The earlier run and the conditional headers for url (each URL is asked once: the entry goes)."""
-        value = self._map.pop(hash(url), None)
-        if value is None:
-            return None
-        header = "If-None-Match" if value[1:2] == _ETAG else "If-Modified-Since"
-        return self.runs[value[0]], {header: value[2:]}
+        found = self.peek(url)
+        if found is not None:
+            self._drop(url)
+        return found
 
 
 def base_runs(conn: sqlite3.Connection, run_id: int, roots: list[str]) -> list[tuple[int, str]]:

@@ -113,13 +113,7 @@ class MemoSpider:
             if kept is not None:
                 stats.inc_value("govaudit/memo/hits")
                 return kept, (key, today.year, "", None)
-        pool = self._pool()  # type: ignore[attr-defined]
-        if pool is not None:
-            import asyncio
-
-            ex, day_dependent = await asyncio.wrap_future(pool.submit(extract_tracked, text, url, today, is_home))
-        else:
-            ex, day_dependent = extract_tracked(text, url, today, is_home)
+        ex, day_dependent = await self._extracted(text, url, is_home, extract_tracked)  # type: ignore[attr-defined]
         if ex.facts.is_article:
             return ex, None
         return ex, entry(key, ex, today, day_dependent)  # kept if the page is one fetched in full next time

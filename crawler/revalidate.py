@@ -323,10 +323,9 @@ class Revalidator:
         self._answers: dict[int, tuple[float, str, str]] = {}
         self.counts: dict[str, Any] = {}
         self.done = threading.Event()
-        env = {k: v for k, v in os.environ.items()}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "crawler.revalidate"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, encoding="utf-8", errors="replace", bufsize=1, env=env,
+            stderr=subprocess.DEVNULL, text=True, encoding="utf-8", errors="replace", bufsize=1,
         )
         self._in_lock = threading.Lock()
         lines = [json.dumps(settings, ensure_ascii=False)]

@@ -437,11 +437,12 @@ class SiteSpider(ServiceFacts, IncrementalSpider, MemoSpider, InteractionSpider,
                 self.pool = False
         return self.pool or None
 
-    async def _extracted(self, text: str, url: str, is_home: bool) -> Extracted:
+    async def _extracted(self, text: str, url: str, is_home: bool, extract: Any = extract_all) -> Any:
+        """extract(text, url, today, is_home) (``extract_all``, or crawler/memo.py's tracked variant), in the pool if any."""
         pool = self._pool()
         if pool is not None:
-            return await asyncio.wrap_future(pool.submit(extract_all, text, url, self.today, is_home))
-        return extract_all(text, url, self.today, is_home)
+            return await asyncio.wrap_future(pool.submit(extract, text, url, self.today, is_home))
+        return extract(text, url, self.today, is_home)
 
     def closed(self, reason: str) -> None:
         self._stop_revalidation()
@@ -466,10 +467,12 @@ class SiteSpider(ServiceFacts, IncrementalSpider, MemoSpider, InteractionSpider,
             if column_url is None and looks_like_column:
                 column_url = self._column_key(response.url, facts.meta.get("ColumnName") or "")
         name, source = self._column_name(facts, meta)
-        if memo is not None and memo[3] is not None and not (column_url or meta.get("ga_home") or not (row.get("etag") or row.get("last_modified"))):
-            memo = None  # kept only for pages the next run fetches in full: home and list pages, pages without validators
-        elif memo is not None and memo[3] is not None:
-            self.crawler.stats.inc_value("govaudit/memo/kept")
+        if memo is not None and memo[3] is not None:  # a new extraction, not one taken from the memo
+            # kept only for pages the next run fetches in full: home and list pages, pages without validators
+            if column_url or meta.get("ga_home") or not (row.get("etag") or row.get("last_modified")):
+                self.crawler.stats.inc_value("govaudit/memo/kept")
+            else:
+                memo = None
         row.update(
             title=facts.title[:1000],
             meta_json=json.dumps(facts.meta, ensure_ascii=False),
